@@ -1,0 +1,1 @@
+"""Candor: an honest, transparent professional-influence score."""

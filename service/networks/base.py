@@ -1,0 +1,112 @@
+"""The contract every connector fulfils: one network's JSON in, normalized evidence out.
+
+A connector validates a handle with the network's real syntax, fetches with the fewest
+calls through :mod:`service.upstream`, and returns a :class:`NetworkData`. It knows nothing
+about scoring: it reports *observations* named after the signal catalogue in
+``service/scoring/data/signals.json``; the model decides what they are worth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    from service.config import Settings
+    from service.upstream import Upstream
+
+
+class InvalidHandle(ValueError):
+    """The handle does not match the network's syntax; raised before any request."""
+
+    def __init__(self, network: str, handle: str, reason: str):
+        super().__init__(f"invalid {network} handle {handle[:80]!r}: {reason}")
+        self.network = network
+        self.handle = handle
+        self.reason = reason
+
+
+class UnknownNetwork(ValueError):
+    def __init__(self, network: str):
+        super().__init__(f"unknown network {network[:40]!r}")
+        self.network = network
+
+
+# Profile states a connector can report. "found" is the only one that carries evidence.
+STATUSES = ("found", "not_found", "suspended", "deactivated", "hidden", "not_configured")
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One piece of public evidence.
+
+    ``signal`` names an entry of the signal catalogue for this network. ``at`` is the ISO
+    date of the event for signals the model decays by age; ``None`` for levels (followers,
+    reputation). ``item`` identifies the repo/post/answer it belongs to so the model can cap
+    any single item's share. ``own`` marks activity on the person's own items
+    (self-dealing), which the model excludes where the catalogue says so.
+    """
+
+    signal: str
+    value: float
+    at: str | None = None
+    item: str | None = None
+    own: bool = False
+
+
+@dataclass(frozen=True)
+class LinkedAccount:
+    account: str  # "network:handle"
+    linked_by: str  # e.g. "github social_accounts", "mastodon verified field", "given"
+
+
+@dataclass
+class NetworkData:
+    network: str
+    handle: str
+    status: str = "found"
+    display_name: str | None = None
+    profile_url: str | None = None
+    bio: str | None = None  # public profile text (claim codes are checked against it)
+    created_at: str | None = None  # ISO 8601 date-time of account creation
+    observations: list[Observation] = field(default_factory=list)
+    topics: dict[str, float] = field(default_factory=dict)  # topic -> engagement it drew
+    flags: list[str] = field(default_factory=list)  # bot, moved, limited, suspended, ...
+    links: list[LinkedAccount] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)  # parts that failed; report is partial
+    fetched_at: str = field(default_factory=lambda: utcnow_iso())
+
+
+def utcnow_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class Connector:
+    """Base class: subclasses set ``network`` and implement ``validate`` and ``fetch``."""
+
+    network: ClassVar[str]
+    # Credential key in Settings.credentials that must be set, or None for keyless networks.
+    required_credential: ClassVar[str | None] = None
+
+    def __init__(self, settings: Settings, upstream: Upstream):
+        self.settings = settings
+        self.upstream = upstream
+
+    def configured(self) -> bool:
+        key = self.required_credential
+        return key is None or bool(self.settings.credentials.get(key))
+
+    def validate(self, handle: str) -> str:
+        """Return the normalized handle or raise :class:`InvalidHandle`. No I/O."""
+        raise NotImplementedError
+
+    def fetch(self, handle: str, *, now: datetime) -> NetworkData:
+        """Fetch public data for a validated handle. Upstream errors propagate as
+        :class:`service.upstream.UpstreamError`; a missing profile is ``status='not_found'``."""
+        raise NotImplementedError
+
+    def profile_text(self, handle: str) -> str:
+        """Public profile text used to verify claims (bio, about-me, fields)."""
+        data = self.fetch(handle, now=datetime.now(UTC))
+        return data.bio or ""

@@ -1,0 +1,37 @@
+"""Shared fixtures: the local fake upstream server and Settings pointing at it."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.config import Settings
+from service.upstream import Upstream
+from tests.fakes.server import FakeUpstream
+
+
+@pytest.fixture(scope="session")
+def fake_upstream():
+    server = FakeUpstream().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def upstream_server(fake_upstream):
+    """The shared fake upstream, with counters and faults reset for this test."""
+    fake_upstream.reset()
+    fake_upstream.latency = 0.0
+    yield fake_upstream
+    fake_upstream.reset()
+
+
+@pytest.fixture
+def settings(upstream_server, tmp_path) -> Settings:
+    env = upstream_server.env()
+    env["CANDOR_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+def upstream(settings) -> Upstream:
+    return Upstream(settings)

@@ -1,0 +1,155 @@
+"""One local HTTP server that impersonates every network's API.
+
+Routing: the first path segment names the network (``/github/users/octocat`` is what
+``https://api.github.com/users/octocat`` would be); anything else is a Mastodon instance
+(``/api/v1/...``, ``/.well-known/...``). Each network has a module ``tests/fakes/<name>.py``
+with ``respond(path, query, headers) -> (status, headers, body)`` where body is JSON-able
+data or raw ``bytes``.
+
+Faults can be switched per network at run time (``server.faults["github"] = "500"``) for
+degradation and fault-injection tests; ``server.latency`` adds a delay per call (benchmarks);
+``server.hits`` counts requests per network and per path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import threading
+import time
+from collections import Counter
+from typing import Any
+from urllib.parse import parse_qs
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+PREFIXES = {
+    "github": "GITHUB",
+    "gitlab": "GITLAB",
+    "stackexchange": "STACKEXCHANGE",
+    "bluesky": "BLUESKY",
+    "hackernews": "HACKERNEWS",
+    "hnsearch": "HACKERNEWS_SEARCH",
+    "devto": "DEVTO",
+    "openalex": "OPENALEX",
+    "youtube": "YOUTUBE",
+    "x": "X",
+}
+MODULES = {
+    "github": "github", "gitlab": "gitlab", "stackexchange": "stackoverflow",
+    "bluesky": "bluesky", "hackernews": "hackernews", "hnsearch": "hackernews",
+    "devto": "devto", "openalex": "openalex", "youtube": "youtube", "x": "x",
+    "mastodon": "mastodon",
+}
+FAULTS = ("timeout", "500", "502", "503", "429", "malformed", "truncated", "huge")
+
+
+class FakeUpstream:
+    def __init__(self, latency: float = 0.0, host: str = "127.0.0.1"):
+        self.latency = latency
+        self.faults: dict[str, str] = {}
+        self.hits: Counter[str] = Counter()
+        self.path_hits: Counter[str] = Counter()
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+        self._server = make_server(host, 0, self._wsgi, threaded=True)
+        self.port = self._server.server_port
+        self.host = host
+        self.url = f"http://{host}:{self.port}"
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+    def start(self) -> FakeUpstream:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+
+    def __enter__(self) -> FakeUpstream:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def mastodon_host(self) -> str:
+        """The instance part of a Mastodon handle served by this fake (``host:port``)."""
+        return f"{self.host}:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        """``CANDOR_*`` variables that point every connector at this server."""
+        env = {f"CANDOR_{name}_API_URL": f"{self.url}/{prefix}" for prefix, name in PREFIXES.items()}
+        env["CANDOR_MASTODON_SCHEME"] = "http"
+        env["CANDOR_ALLOW_HOSTS"] = self.mastodon_host
+        env["CANDOR_YOUTUBE_KEY"] = "fake-youtube-key"
+        env["CANDOR_X_BEARER_TOKEN"] = "fake-x-token"
+        return env
+
+    def reset(self) -> None:
+        with self._lock:
+            self.hits.clear()
+            self.path_hits.clear()
+            self.requests.clear()
+            self.faults.clear()
+
+    # -- request handling ------------------------------------------------------------
+    def _wsgi(self, environ: dict, start_response: Any) -> Any:
+        request = Request(environ)
+        path = request.path
+        first, _, rest = path.lstrip("/").partition("/")
+        if first in PREFIXES:
+            network, sub = first, "/" + rest
+        else:
+            network, sub = "mastodon", path
+        with self._lock:
+            self.hits[network] += 1
+            self.path_hits[f"{network}:{sub}"] += 1
+            self.requests.append((network, request.full_path, dict(request.headers)))
+        if self.latency:
+            time.sleep(self.latency)
+        fault = self.faults.get(network) or self.faults.get("*")
+        if fault:
+            response = self._fault(fault)
+        else:
+            response = self._answer(network, sub, request)
+        return response(environ, start_response)
+
+    def _answer(self, network: str, sub: str, request: Request) -> Response:
+        module = importlib.import_module(f"tests.fakes.{MODULES[network]}")
+        query = parse_qs(request.query_string.decode(), keep_blank_values=True)
+        status, headers, body = module.respond(sub, query, dict(request.headers))
+        if isinstance(body, bytes):
+            data = body
+        else:
+            data = json.dumps(body).encode()
+            headers = {"Content-Type": "application/json; charset=utf-8", **headers}
+        if status == 200 and "ETag" not in headers:
+            headers["ETag"] = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        if status == 200 and request.headers.get("If-None-Match") == headers.get("ETag"):
+            return Response(b"", status=304, headers={"ETag": headers["ETag"]})
+        return Response(data, status=status, headers=headers)
+
+    @staticmethod
+    def _fault(fault: str) -> Response:
+        if fault == "timeout":
+            time.sleep(30)
+            return Response(b"", status=504)
+        if fault in ("500", "502", "503"):
+            return Response(b"<html>error</html>", status=int(fault), content_type="text/html")
+        if fault == "429":
+            return Response(b'{"message":"rate limited"}', status=429,
+                            headers={"Retry-After": "120"}, content_type="application/json")
+        if fault == "malformed":
+            return Response(b'{"login": "x", ', status=200, content_type="application/json")
+        if fault == "truncated":
+            resp = Response(b'{"a": [1, 2', status=200, content_type="application/json")
+            resp.headers["Content-Length"] = "500"
+            return resp
+        if fault == "huge":
+            return Response(b"[" + b"1," * (3 * 1024 * 1024) + b"1]", status=200,
+                            content_type="application/json")
+        raise ValueError(f"unknown fault {fault}")
