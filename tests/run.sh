@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install everything the test suite needs, then run it all (Python, extension, browser).
+# Works on a fresh Debian machine with Python 3.11 and Node 20; safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+python3 -m pip install -q -e '.[dev]'
+if [ -f extension/package.json ]; then
+  (cd extension && npm ci --no-audit --no-fund --silent)
+fi
+
+python3 -m ruff check .
+python3 -m pytest "$@"
