@@ -1,0 +1,281 @@
+"""Mastodon (any instance): account lookup and recent original posts on the home instance.
+
+Two calls: ``/api/v1/accounts/lookup?acct=`` then ``/api/v1/accounts/:id/statuses``. The
+instance comes from the handle, so it is attacker-chosen: :meth:`Connector.validate`
+parses it strictly (network-apis.md §14) and every request passes ``user_host=True`` so
+:mod:`service.upstream` applies its SSRF guard.
+
+Also home to two helpers other social connectors share: :func:`html_to_text` and
+:func:`account_from_url`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from statistics import median
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import idna
+
+from service.networks import base
+from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
+from service.upstream import UpstreamError
+
+USER_RE = re.compile(r"^[a-z0-9_.-]{1,64}$")
+LABEL_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+# A real TLD is letters or punycode; this alone rules out every numeric IP spelling.
+TLD_RE = re.compile(r"^([a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
+BLOCKED_SUFFIXES = (".local", ".internal", ".arpa", ".localhost", ".invalid", ".onion")
+RECENT_DAYS = 90
+ENGAGEMENT_DAYS = 365
+STATUSES_PAGE = 40  # the API maximum: one call covers most people's last 90 days
+
+
+class Connector(base.Connector):
+    network = "mastodon"
+
+    def validate(self, handle: str) -> str:
+        raw = handle if isinstance(handle, str) else ""
+        text = raw.strip()
+        text = text.removeprefix("@")
+        user, sep, host = text.rpartition("@")
+        if not sep or not user or not host:
+            raise InvalidHandle(self.network, raw, "expected user@instance")
+        user = user.lower()
+        if not USER_RE.match(user):
+            raise InvalidHandle(self.network, raw, "bad user name")
+        # Test-only escape hatch: the fake instance is 127.0.0.1:PORT.
+        if host.lower() in self.settings.allow_hosts:
+            return f"{user}@{host.lower()}"
+        return f"{user}@{normalize_domain(host, self.network, raw)}"
+
+    def fetch(self, handle: str, *, now: datetime) -> NetworkData:
+        user, _, instance = handle.partition("@")
+        root = f"{self.settings.mastodon_scheme}://{instance}"
+        data = NetworkData(self.network, handle, profile_url=f"{root}/@{user}")
+        resp = self.upstream.get(f"{root}/api/v1/accounts/lookup", network=self.network,
+                                 params={"acct": user}, user_host=True)
+        if resp.status == 404:
+            data.status = "not_found"
+            return data
+        if resp.status == 401:
+            # Secure/limited-federation mode: the instance hides its API from anonymous readers.
+            data.status = "hidden"
+            data.flags.append("secure_mode")
+            return data
+        if resp.status == 410:  # Mastodon 2.4-3.3 answered suspended accounts with Gone
+            data.status = "suspended"
+            data.flags.append("suspended")
+            return data
+        if resp.status != 200:
+            raise UpstreamError("upstream_error", f"mastodon lookup answered {resp.status}",
+                                status=resp.status)
+        account = resp.json()
+        if not isinstance(account, dict) or not account.get("id"):
+            raise UpstreamError("bad_response", "mastodon lookup returned no account")
+        self._profile(data, account, instance, now)
+        if account.get("suspended"):
+            # Suspended accounts come back as 200 with zeroed counts: no evidence at all.
+            data.status = "suspended"
+            return data
+        data.observations += [
+            Observation("followers", float(account.get("followers_count") or 0)),
+            Observation("following", float(account.get("following_count") or 0)),
+        ]
+        self._statuses(data, root, str(account["id"]), now)
+        return data
+
+    def _profile(self, data: NetworkData, account: dict, instance: str, now: datetime) -> None:
+        data.display_name = (account.get("display_name") or account.get("username") or None)
+        note = html_to_text(account.get("note") or "")
+        field_lines = []
+        for f in account.get("fields") or []:
+            if not isinstance(f, dict):
+                continue
+            name, value = str(f.get("name") or ""), str(f.get("value") or "")
+            field_lines.append(f"{name}: {html_to_text(value)}")
+            if f.get("verified_at"):
+                # The instance checked a rel=me backlink from that page to this profile.
+                for url in hrefs(value):
+                    linked = account_from_url(url)
+                    if linked and linked != f"mastodon:{data.handle}":
+                        data.links.append(LinkedAccount(linked, "mastodon verified field"))
+        data.bio = "\n".join(x for x in [note, *field_lines] if x) or None
+        created = parse_time(account.get("created_at"))
+        if created:
+            data.created_at = iso(created)
+            data.observations.append(Observation("account_age_days", age_days(created, now)))
+        for flag in ("bot", "suspended", "limited", "memorial"):
+            if account.get(flag):
+                data.flags.append(flag)
+        moved = account.get("moved")
+        if isinstance(moved, dict):
+            data.flags.append("moved")
+            acct = str(moved.get("acct") or "")
+            target = acct if "@" in acct else f"{acct}@{instance}"
+            if acct:
+                data.links.append(LinkedAccount(f"mastodon:{target.lower()}", "mastodon moved to"))
+
+    def _statuses(self, data: NetworkData, root: str, account_id: str, now: datetime) -> None:
+        resp = self.upstream.get(
+            f"{root}/api/v1/accounts/{account_id}/statuses", network=self.network,
+            params={"limit": STATUSES_PAGE, "exclude_reblogs": "true", "exclude_replies": "true"},
+            user_host=True)
+        if resp.status != 200 or not isinstance(body := resp.json(), list):
+            data.partial.append("statuses")
+            return
+        recent = 0
+        engagements: list[float] = []
+        for status in body:
+            if not isinstance(status, dict) or status.get("reblog"):
+                continue  # boosts are someone else's work; servers may ignore exclude_reblogs
+            if status.get("in_reply_to_account_id") not in (None, account_id):
+                continue  # replies to others are conversation, not posts
+            if status.get("visibility") not in ("public", "unlisted", None):
+                continue
+            created = parse_time(status.get("created_at"))
+            if created is None:
+                continue
+            if created >= now - timedelta(days=RECENT_DAYS):
+                recent += 1
+            if created < now - timedelta(days=ENGAGEMENT_DAYS):
+                continue
+            score = sum(int(status.get(k) or 0)
+                        for k in ("reblogs_count", "favourites_count", "replies_count"))
+            engagements.append(float(score))
+            if score > 0:
+                for tag in status.get("tags") or []:
+                    name = str(tag.get("name") or "").lower() if isinstance(tag, dict) else ""
+                    if name:
+                        data.topics[name] = data.topics.get(name, 0.0) + score
+        data.observations.append(Observation("posts_recent", float(recent)))
+        if engagements:
+            data.observations.append(Observation("engagement_per_post", median(engagements)))
+
+
+def normalize_domain(host: str, network: str, raw: str) -> str:
+    """IDNA-encode, lowercase and check a user-chosen host name (no IPs, ports, paths)."""
+    if any(c in host for c in ":/[]\\?#%@") or host.endswith("."):
+        raise InvalidHandle(network, raw, "instance must be a plain domain name")
+    try:
+        domain = idna.encode(host, uts46=True).decode("ascii").lower()
+    except idna.IDNAError as exc:
+        raise InvalidHandle(network, raw, "instance is not a valid domain name") from exc
+    labels = domain.split(".")
+    if (len(domain) > 253 or len(labels) < 2 or not all(LABEL_RE.match(x) for x in labels)
+            or not TLD_RE.match(labels[-1])):
+        raise InvalidHandle(network, raw, "instance is not a public domain name")
+    if domain == "localhost" or domain.endswith(BLOCKED_SUFFIXES):
+        raise InvalidHandle(network, raw, "instance is not a public domain name")
+    return domain
+
+
+def parse_time(value: Any) -> datetime | None:
+    """ISO 8601 (with ``Z``) to an aware datetime; None for anything else."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def age_days(created: datetime, now: datetime) -> float:
+    return float(max(0, (now - created).days))
+
+
+class _TextExtractor(HTMLParser):
+    SKIP = {"script", "style", "template", "iframe", "object"}
+    BREAKS = {"br", "p", "div", "li"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hrefs: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self._skipping += 1
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+        if tag == "a":
+            self.hrefs += [v for k, v in attrs if k == "href" and v]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self._skipping:
+            self._skipping -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def _parse(markup: str) -> _TextExtractor:
+    parser = _TextExtractor()
+    parser.feed(markup)
+    parser.close()
+    return parser
+
+
+def html_to_text(markup: str) -> str:
+    """Visible text of an HTML fragment: tags dropped, script/style contents dropped."""
+    text = "".join(_parse(markup).parts)
+    lines = (" ".join(line.split()) for line in html.unescape(text).splitlines())
+    return "\n".join(line for line in lines if line).strip()
+
+
+def hrefs(markup: str) -> list[str]:
+    return _parse(markup).hrefs
+
+
+SIMPLE_HOSTS = {
+    "github.com": "github", "gitlab.com": "gitlab", "dev.to": "devto",
+    "x.com": "x", "twitter.com": "x", "mobile.twitter.com": "x",
+}
+
+
+def account_from_url(url: str) -> str | None:
+    """Map a profile URL to ``network:handle`` when it names one person's account.
+
+    Only the URL's shape is read; the handle is validated later by the lookup layer.
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower().removeprefix("www.")
+    segs = [s for s in parts.path.split("/") if s]
+    if host in SIMPLE_HOSTS and len(segs) == 1 and not segs[0].startswith("@"):
+        return f"{SIMPLE_HOSTS[host]}:{segs[0]}"
+    if host == "stackoverflow.com" and len(segs) >= 2 and segs[0] == "users" \
+            and segs[1].isdigit():
+        return f"stackoverflow:{segs[1]}"
+    if host == "bsky.app" and len(segs) == 2 and segs[0] == "profile":
+        return f"bluesky:{segs[1].lower()}"
+    if host == "news.ycombinator.com" and segs == ["user"]:
+        ids = parse_qs(parts.query).get("id")
+        return f"hackernews:{ids[0]}" if ids else None
+    if host == "orcid.org" and len(segs) == 1:
+        return f"orcid:{segs[0]}"
+    if host in ("youtube.com", "m.youtube.com"):
+        if len(segs) == 1 and segs[0].startswith("@"):
+            return f"youtube:{segs[0].lower()}"
+        if len(segs) == 2 and segs[0] == "channel":
+            return f"youtube:{segs[1]}"
+        return None
+    if len(segs) == 1 and segs[0].startswith("@") and len(segs[0]) > 1 and "." in host:
+        # https://instance/@user is the Mastodon (and most fediverse) profile URL shape.
+        return f"mastodon:{segs[0][1:].lower()}@{host}"
+    return None
