@@ -1,0 +1,148 @@
+"""Bluesky through the public AppView: ``getProfile`` then one page of ``getAuthorFeed``.
+
+Errors come back as HTTP 400 ``{"error": ..., "message": ...}``: ``InvalidRequest``
+("Profile not found") is a missing account, ``AccountTakedown`` a suspension,
+``AccountDeactivated`` a deactivated account (network-apis.md §5).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from statistics import median
+
+from service.networks import base
+from service.networks.base import InvalidHandle, NetworkData, Observation
+from service.networks.mastodon import age_days, iso, parse_time
+from service.upstream import UpstreamError
+
+# atproto handle syntax: ASCII labels, at least two, TLD not starting with a digit.
+HANDLE_RE = re.compile(
+    r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$")
+DID_PLC_RE = re.compile(r"^did:plc:[a-z2-7]{24}$")
+# TLDs the atproto spec disallows for handles (they never resolve publicly).
+BAD_TLDS = {"alt", "arpa", "example", "internal", "invalid", "local", "localhost", "onion"}
+RECENT_DAYS = 90
+ENGAGEMENT_DAYS = 365
+FEED_PAGE = 100  # the API maximum
+STATUS_FOR_ERROR = {
+    "InvalidRequest": "not_found",  # "Profile not found"
+    "AccountTakedown": "suspended",
+    "AccountDeactivated": "deactivated",
+}
+
+
+class Connector(base.Connector):
+    network = "bluesky"
+
+    def validate(self, handle: str) -> str:
+        raw = handle if isinstance(handle, str) else ""
+        text = raw.strip().removeprefix("@").lower()
+        if text.startswith("did:"):
+            if not DID_PLC_RE.match(text):
+                raise InvalidHandle(self.network, raw, "only did:plc identifiers are supported")
+            return text
+        if len(text) > 253 or not HANDLE_RE.match(text):
+            raise InvalidHandle(self.network, raw, "expected a domain-like handle")
+        if text.rsplit(".", 1)[-1] in BAD_TLDS:
+            raise InvalidHandle(self.network, raw, "reserved top-level domain")
+        return text
+
+    def fetch(self, handle: str, *, now: datetime) -> NetworkData:
+        root = f"{self.settings.api_url('BLUESKY')}/xrpc"
+        data = NetworkData(self.network, handle, profile_url=f"https://bsky.app/profile/{handle}")
+        resp = self.upstream.get(f"{root}/app.bsky.actor.getProfile", network=self.network,
+                                 params={"actor": handle})
+        if resp.status == 400:
+            error = _error_name(resp.json())
+            if error not in STATUS_FOR_ERROR:
+                raise UpstreamError("bad_response", f"bluesky error {error[:40]!r}", status=400)
+            data.status = STATUS_FOR_ERROR[error]
+            if data.status != "not_found":
+                data.flags.append(data.status)
+            return data
+        if resp.status != 200:
+            raise UpstreamError("upstream_error", f"bluesky answered {resp.status}",
+                                status=resp.status)
+        profile = resp.json()
+        if not isinstance(profile, dict) or not profile.get("did"):
+            raise UpstreamError("bad_response", "bluesky profile without did")
+        self._profile(data, profile, now)
+        data.observations += [
+            Observation("followers", float(profile.get("followersCount") or 0)),
+            Observation("following", float(profile.get("followsCount") or 0)),
+        ]
+        self._feed(data, root, str(profile["did"]), now)
+        return data
+
+    def _profile(self, data: NetworkData, profile: dict, now: datetime) -> None:
+        current = str(profile.get("handle") or "")
+        data.display_name = profile.get("displayName") or current or None
+        data.bio = profile.get("description") or None
+        if current == "handle.invalid":
+            # The handle no longer resolves both ways: the name proves nothing any more.
+            data.flags.append("handle_invalid")
+        elif current:
+            data.profile_url = f"https://bsky.app/profile/{current}"
+            if not current.endswith(".bsky.social"):
+                # A custom domain handle proves control of that domain (checked by the
+                # AppView through DNS or /.well-known/atproto-did); recorded as a fact only.
+                data.flags.append("domain_handle")
+        for label in profile.get("labels") or []:
+            if isinstance(label, dict) and label.get("val") == "!takedown":
+                data.flags.append("takedown_label")
+        created = parse_time(profile.get("createdAt"))
+        if created:
+            data.created_at = iso(created)
+            data.observations.append(Observation("account_age_days", age_days(created, now)))
+
+    def _feed(self, data: NetworkData, root: str, did: str, now: datetime) -> None:
+        resp = self.upstream.get(
+            f"{root}/app.bsky.feed.getAuthorFeed", network=self.network,
+            params={"actor": did, "limit": FEED_PAGE, "filter": "posts_no_replies"})
+        body = resp.json() if resp.status == 200 else None
+        if not isinstance(body, dict) or not isinstance(body.get("feed"), list):
+            data.partial.append("posts")
+            return
+        recent = 0
+        engagements: list[float] = []
+        for item in body["feed"]:
+            if not isinstance(item, dict) or item.get("reason"):
+                continue  # reason is set for reposts: someone else's post
+            post = item.get("post") or {}
+            if (post.get("author") or {}).get("did") != did:
+                continue
+            record = post.get("record") or {}
+            if record.get("reply"):
+                continue
+            # record.createdAt is client-supplied and can be backdated; indexedAt is not.
+            created = parse_time(post.get("indexedAt")) or parse_time(record.get("createdAt"))
+            if created is None:
+                continue
+            if created >= now - timedelta(days=RECENT_DAYS):
+                recent += 1
+            if created < now - timedelta(days=ENGAGEMENT_DAYS):
+                continue
+            score = sum(int(post.get(k) or 0) for k in ("likeCount", "repostCount", "replyCount"))
+            engagements.append(float(score))
+            if score > 0:
+                for tag in _tags(record):
+                    data.topics[tag] = data.topics.get(tag, 0.0) + score
+        data.observations.append(Observation("posts_recent", float(recent)))
+        if engagements:
+            data.observations.append(Observation("engagement_per_post", median(engagements)))
+
+
+def _error_name(body: object) -> str:
+    return str(body.get("error") or "") if isinstance(body, dict) else ""
+
+
+def _tags(record: dict) -> set[str]:
+    """Hashtags of a post: rich-text tag facets plus the record's outline ``tags``."""
+    tags = {str(t) for t in record.get("tags") or [] if isinstance(t, str)}
+    for facet in record.get("facets") or []:
+        for feature in (facet or {}).get("features") or []:
+            if isinstance(feature, dict) and \
+                    feature.get("$type") == "app.bsky.richtext.facet#tag" and feature.get("tag"):
+                tags.add(str(feature["tag"]))
+    return {t.lower().lstrip("#") for t in tags if t.strip("#")}
