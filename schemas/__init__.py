@@ -1,0 +1,1 @@
+"""marshmallow schemas: the API contract. The OpenAPI document is generated from them."""

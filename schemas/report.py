@@ -1,0 +1,91 @@
+"""The report: every number with its inputs, exclusions, percentiles, weights and versions."""
+
+from marshmallow import Schema, fields, validate
+
+from schemas.common import Band, Caveat, Topic
+
+REPORT_STATUSES = ("scored", "insufficient_data", "not_found", "opted_out", "not_claimed")
+
+
+class SignalBreakdown(Schema):
+    name = fields.String(required=True)
+    raw = fields.Float(required=True)
+    excluded = fields.Float(required=True)
+    exclusion_reason = fields.String(allow_none=True)
+    value = fields.Float(required=True)
+    percentile = fields.Float(allow_none=True)
+    weight = fields.Float(required=True)
+
+
+class NetworkBreakdown(Schema):
+    network = fields.String(required=True)
+    handle = fields.String(required=True)
+    account = fields.String(required=True)
+    status = fields.String(required=True)
+    linked_by = fields.String(required=True)
+    signals = fields.List(fields.Nested(SignalBreakdown), required=True)
+    network_score = fields.Float(allow_none=True)
+    confidence = fields.Float(allow_none=True)
+    role_weight = fields.Float(allow_none=True)
+    contribution = fields.Float(allow_none=True)
+    fetched_at = fields.String(allow_none=True)
+    flags = fields.List(fields.String())
+
+
+class Exclusion(Schema):
+    network = fields.String(required=True)
+    signal = fields.String(required=True)
+    amount = fields.Float(required=True)
+    reason = fields.String(required=True)
+
+
+class Degraded(Schema):
+    network = fields.String(required=True)
+    reason = fields.String(allow_none=True)
+
+
+class Tip(Schema):
+    signal = fields.String(allow_none=True)
+    network = fields.String(allow_none=True)
+    text = fields.String(required=True)
+    gain = fields.Float(allow_none=True)
+    not_changed = fields.String(allow_none=True)
+
+
+class Report(Schema):
+    subject = fields.String(required=True, metadata={"example": "github:octocat"})
+    status = fields.String(required=True, validate=validate.OneOf(REPORT_STATUSES))
+    score = fields.Integer(allow_none=True, metadata={"description": "1-100 or null"})
+    band = fields.Nested(Band, allow_none=True)
+    percentile = fields.Float(allow_none=True)
+    population = fields.String(allow_none=True)
+    confidence = fields.Float(allow_none=True)
+    role = fields.String(required=True)
+    networks = fields.List(fields.Nested(NetworkBreakdown), required=True)
+    exclusions = fields.List(fields.Nested(Exclusion))
+    topics = fields.List(fields.Nested(Topic), required=True)
+    caveats = fields.List(fields.Nested(Caveat), required=True)
+    tips = fields.List(fields.Nested(Tip))
+    model_version = fields.String(allow_none=True)
+    calibration_version = fields.String(allow_none=True)
+    computed_at = fields.String(allow_none=True)
+    stale = fields.Integer(allow_none=True, metadata={
+        "description": "age in seconds when served from cache after an upstream failure"})
+    degraded = fields.List(fields.Nested(Degraded), required=True)
+
+
+class HistoryPoint(Schema):
+    date = fields.String(required=True)
+    score = fields.Integer(allow_none=True)
+    band = fields.Nested(Band, allow_none=True)
+    status = fields.String()
+    networks = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True))
+    model_version = fields.String()
+
+
+class History(Schema):
+    subject = fields.String(required=True)
+    role = fields.String(required=True)
+    status = fields.String(required=True)
+    snapshots = fields.List(fields.Nested(HistoryPoint), required=True)
+    caveats = fields.List(fields.Nested(Caveat), required=True)

@@ -1,0 +1,66 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+from flask_smorest import Api
+
+from service.config import Settings
+from service.errors import register_error_handlers
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+@dataclass
+class Services:
+    """Everything a request handler may reach, built once per app."""
+
+    settings: Settings
+    upstream: object
+    cache: object
+    database: object
+    reports: object
+
+
+def services() -> Services:
+    return current_app.extensions["candor"]
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    from service.cache import ReportCache
+    from service.reports import ReportService
+    from service.store.db import Database
+    from service.upstream import Upstream
+
+    settings = settings or Settings.from_env()
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask("service", instance_path=str(settings.instance_path.resolve()))
+    app.config.update(
+        API_TITLE="Candor",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        API_SPEC_OPTIONS={"info": {"description": (
+            "Candor: an honest professional-influence score from public activity. Every "
+            "number comes with its breakdown and with what it does not measure.")}},
+    )
+    upstream = Upstream(settings)
+    cache = ReportCache.from_settings(settings)
+    database = Database(settings)
+    app.extensions["candor"] = Services(
+        settings=settings, upstream=upstream, cache=cache, database=database,
+        reports=ReportService(settings, upstream, cache, database))
+
+    api = Api(app)
+    from service.api import register_blueprints
+
+    register_blueprints(app, api)
+    register_error_handlers(app)  # after Api(): ours replace its HTTPException handler
+    from service import metrics
+
+    metrics.init_app(app)
+    return app

@@ -1,0 +1,84 @@
+"""``candor score ACCOUNT [ACCOUNT ...] [--role ROLE] [--json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from service.config import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("score", help="score a person from their public accounts")
+    p.add_argument("accounts", nargs="+", metavar="ACCOUNT",
+                   help="network:handle, e.g. github:octocat (the first is the primary)")
+    p.add_argument("--role", default="general", help="role weighting (default: general)")
+    p.add_argument("--json", action="store_true", help="print the full JSON report")
+    p.add_argument("--no-discover", action="store_true",
+                   help="do not follow accounts linked from the primary profile")
+    p.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from service.lookup import score_subject
+    from service.upstream import Upstream
+
+    settings = Settings.from_env()
+    try:
+        report = score_subject(args.accounts[0], role=args.role, accounts=args.accounts[1:],
+                               settings=settings, upstream=Upstream(settings),
+                               discover=not args.no_discover)
+    except ValueError as exc:
+        print(f"candor: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False))
+    else:
+        print(render_text(report))
+    return 0
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def render_text(report: dict) -> str:
+    """A readable terminal report: score, per-network table, topics, exclusions, caveats."""
+    lines = [f"Candor report for {report['subject']} (role: {report['role']})"]
+    if report["score"] is None:
+        lines.append(f"Status: {report['status']} (no number: absence of public data is not "
+                     "evidence of anything)")
+    else:
+        band = report.get("band") or {}
+        lines.append(f"Score: {report['score']} (band {band.get('low')}-{band.get('high')}, "
+                     f"confidence {report['confidence']:.2f})")
+        lines.append(f"Reference population: {report['population']}")
+    lines.append("")
+    lines.append(f"{'network':<14}{'account':<36}{'status':<16}{'score':>6}{'contrib':>9}")
+    for net in report["networks"]:
+        score = net.get("network_score")
+        contrib = net.get("contribution")
+        lines.append(
+            f"{net['network']:<14}{net['account'][:35]:<36}{net['status']:<16}"
+            f"{_pct(None if score is None else score * 100):>6}"
+            f"{'-' if contrib is None else format(contrib, '.3f'):>9}")
+        for sig in net.get("signals", []):
+            excluded = f"  excluded {sig['excluded']:g}: {sig['exclusion_reason']}" \
+                if sig.get("excluded") else ""
+            lines.append(f"    {sig['name']:<24} raw {sig['raw']:>10g}  p{_pct(sig['percentile'])}"
+                         f"  w {sig['weight']:.2f}{excluded}")
+    if report.get("degraded"):
+        lines.append("")
+        lines.append("Degraded (failed this time): " + ", ".join(
+            f"{d['network']} ({d['reason']})" for d in report["degraded"]))
+    if report.get("topics"):
+        lines.append("")
+        lines.append("Topics: " + ", ".join(t["name"] for t in report["topics"]))
+    lines.append("")
+    lines.append("What this doesn't measure:")
+    lines.extend(f"  - {c['text']}" for c in report.get("caveats", []))
+    lines.append("")
+    lines.append(f"model {report['model_version']}, calibration {report['calibration_version']},"
+                 f" computed {report['computed_at']}")
+    return "\n".join(lines)
