@@ -1,0 +1,240 @@
+"""Stack Overflow connector (Stack Exchange API 2.3, keyless at 300/day per IP).
+
+Calls: ``/users/{id}`` (primary; with a filter that adds ``about_me``), then the secondary
+``/users/{id}/answers`` (latest 100 answers) and ``/users/{id}/top-tags``. The filter id is
+created once per process through ``/filter/create`` (filter ids are immutable) and reused.
+
+Quirks handled: every method error is HTTP 400 with ``error_id``/``error_name``/
+``error_message`` (502 ``throttle_violation`` is the rate limit); an unknown user is 200
+with ``items: []``; ``backoff`` in a body forbids calling *that method* again for that many
+seconds (remembered per process); ``quota_remaining: 0`` stops further calls. The app key
+goes in ``Authorization: Bearer`` (query-string keys are refused from June 2026).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any
+
+from service.networks.base import Connector as BaseConnector
+from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
+from service.networks.github import account_from_url
+from service.upstream import UpstreamError
+
+SITE = "stackoverflow"
+ID_RE = re.compile(r"^[1-9][0-9]{0,11}$")
+RATE_ERRORS = {502: "rate_limited"}  # throttle_violation; everything else is upstream_error
+
+_lock = threading.Lock()
+_backoff_until: dict[str, float] = {}  # method -> monotonic time it may be called again
+_filters: dict[str, str] = {}  # base API URL -> filter id that includes user.about_me
+
+
+class _Text(HTMLParser):
+    """HTML to plain text: keeps text nodes, drops script/style content and all markup."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("p", "br", "li", "div"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str | None) -> str | None:
+    if not markup:
+        return None
+    parser = _Text()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.parts)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return "\n".join(line for line in lines if line).strip() or None
+
+
+class Connector(BaseConnector):
+    network = "stackoverflow"
+
+    def validate(self, handle: str) -> str:
+        if not isinstance(handle, str):
+            raise InvalidHandle(self.network, str(handle), "not a string")
+        text = handle.strip()
+        if not ID_RE.match(text):
+            raise InvalidHandle(self.network, handle, "Stack Overflow users are named by their "
+                                "numeric user id")
+        return text
+
+    # --- HTTP ---------------------------------------------------------------------------
+    def _get(self, method: str, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Call one API method; raises UpstreamError for wrapper errors and backoffs."""
+        with _lock:
+            until = _backoff_until.get(method, 0.0)
+        if until > time.monotonic():
+            raise UpstreamError("rate_limited", f"stackexchange asked to back off {method}",
+                                retry_at=time.time() + (until - time.monotonic()))
+        headers = {"Accept": "application/json"}
+        key = self.settings.credentials.get("stackexchange_key")
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        resp = self.upstream.get(self.settings.api_url("STACKEXCHANGE") + path,
+                                 network=self.network, params=params, headers=headers)
+        body = resp.json()
+        if not isinstance(body, dict):
+            raise UpstreamError("bad_response", "stackexchange answered without a wrapper")
+        if "error_id" in body or resp.status != 200:
+            raise _wrapper_error(body, resp.status)
+        backoff = body.get("backoff")
+        if isinstance(backoff, int | float) and backoff > 0:
+            with _lock:
+                _backoff_until[method] = time.monotonic() + float(backoff)
+        return body
+
+    def _user_filter(self) -> str | None:
+        """The filter id adding ``user.about_me`` to the default, created once."""
+        base = self.settings.api_url("STACKEXCHANGE")
+        with _lock:
+            known = _filters.get(base)
+        if known:
+            return known
+        body = self._get("filter/create", "/filter/create",
+                         {"base": "default", "include": "user.about_me", "unsafe": "false"})
+        items = body.get("items") or []
+        found = items[0].get("filter") if items and isinstance(items[0], dict) else None
+        if isinstance(found, str) and found:
+            with _lock:
+                _filters[base] = found
+        return found
+
+    # --- fetch --------------------------------------------------------------------------
+    def fetch(self, handle: str, *, now: datetime) -> NetworkData:
+        uid = self.validate(handle)
+        data = NetworkData(network=self.network, handle=uid)
+        params: dict[str, Any] = {"site": SITE}
+        try:
+            user_filter = self._user_filter()
+        except UpstreamError as exc:
+            if exc.kind == "deadline":
+                raise
+            user_filter = None
+        if user_filter:
+            params["filter"] = user_filter
+        else:
+            data.partial.append("about_me")
+        body = self._get("users", f"/users/{uid}", params)
+        items = body.get("items") or []
+        user = items[0] if items and isinstance(items[0], dict) else None
+        if user is None or user.get("user_type") == "does_not_exist":
+            data.status = "not_found"
+            return data
+        self._profile(data, user, now)
+        if data.status != "found":
+            return data
+        for part, call in (("answers", self._answers), ("top_tags", self._top_tags)):
+            if body.get("quota_remaining") == 0:
+                data.partial.append(part)  # the daily quota is spent: don't burn a 502
+                continue
+            try:
+                body = call(data, uid)
+            except UpstreamError as exc:
+                if exc.kind == "deadline":
+                    raise
+                data.partial.append(part)
+        return data
+
+    def _profile(self, data: NetworkData, user: dict[str, Any], now: datetime) -> None:
+        # display_name and location arrive HTML-entity encoded.
+        data.display_name = html.unescape(str(user.get("display_name") or "")) or None
+        data.profile_url = user.get("link") or f"https://stackoverflow.com/users/{data.handle}"
+        data.bio = html_to_text(user.get("about_me"))
+        created = user.get("creation_date")
+        if isinstance(created, int | float):
+            when = datetime.fromtimestamp(created, UTC)
+            data.created_at = when.isoformat().replace("+00:00", "Z")
+            data.observations.append(
+                Observation("account_age_days", float(max(0, (now - when).days))))
+        if user.get("user_type") == "moderator":
+            data.flags.append("moderator")
+        penalty = user.get("timed_penalty_date")
+        if isinstance(penalty, int | float) and penalty > now.timestamp():
+            # A suspended user's reputation is pinned at 1 until the penalty ends.
+            data.flags.append("suspended")
+            data.status = "suspended"
+            return
+        data.observations.append(Observation("reputation", float(user.get("reputation") or 0)))
+        data.observations.append(
+            Observation("reputation_year", float(user.get("reputation_change_year") or 0)))
+        website = user.get("website_url")
+        if website:
+            account = account_from_url(html.unescape(str(website)))
+            if account and account != f"stackoverflow:{data.handle}":
+                data.links.append(LinkedAccount(account, "stackoverflow website_url"))
+
+    def _answers(self, data: NetworkData, uid: str) -> dict[str, Any]:
+        body = self._get("users/answers", f"/users/{uid}/answers", {
+            "site": SITE, "order": "desc", "sort": "creation", "pagesize": 100})
+        scores: list[float] = []
+        for answer in body.get("items") or []:
+            if not isinstance(answer, dict):
+                continue
+            item = str(answer.get("answer_id", "")) or None
+            at = None
+            created = answer.get("creation_date")
+            if isinstance(created, int | float):
+                at = datetime.fromtimestamp(created, UTC).date().isoformat()
+            score = float(answer.get("score") or 0)
+            scores.append(score)
+            data.observations.append(Observation("answer_score", score, at=at, item=item))
+            if answer.get("is_accepted"):
+                # The API gives no acceptance date; the answer's date stands in for it.
+                data.observations.append(Observation("accepted_answers", 1.0, at=at, item=item))
+        if scores:
+            data.observations.append(Observation("answer_score_mean", sum(scores) / len(scores)))
+        return body
+
+    def _top_tags(self, data: NetworkData, uid: str) -> dict[str, Any]:
+        body = self._get("users/top-tags", f"/users/{uid}/top-tags",
+                         {"site": SITE, "pagesize": 10})
+        for tag in body.get("items") or []:
+            if isinstance(tag, dict) and tag.get("tag_name") and (tag.get("answer_score") or 0) > 0:
+                data.topics[str(tag["tag_name"])] = float(tag["answer_score"])
+        return body
+
+
+def _wrapper_error(body: dict[str, Any], status: int) -> UpstreamError:
+    error_id = body.get("error_id")
+    name = str(body.get("error_name") or f"http {status}")
+    if error_id == 502:
+        return UpstreamError("rate_limited", f"stackexchange {name}", status=status,
+                             retry_at=_available_at(str(body.get("error_message") or "")))
+    return UpstreamError("upstream_error", f"stackexchange {name}", status=status)
+
+
+def _available_at(message: str) -> float | None:
+    """throttle_violation says e.g. 'more requests available in 79641 seconds'."""
+    match = re.search(r"available in (\d+) seconds", message)
+    return time.time() + int(match.group(1)) if match else None
+
+
+def reset_state() -> None:
+    """Forget remembered backoffs and filter ids (tests; a new API base)."""
+    with _lock:
+        _backoff_until.clear()
+        _filters.clear()
