@@ -1,37 +1,77 @@
-"""The only code that talks to the internet. (Minimal first version; hardened next.)
+"""The only code that talks to the internet.
 
 Public API (stable; connectors rely on it):
 
 - ``Upstream(settings)``; ``upstream.get(url, *, network, params=None, headers=None,
-  user_host=False) -> UpstreamResponse``
-- ``UpstreamResponse(status, headers, body, url)`` with ``.json()``
+  user_host=False) -> UpstreamResponse``; ``upstream.stats.snapshot()`` for /metrics.
+- ``UpstreamResponse(status, headers, body, url)`` with ``.json()``; ``.revalidated`` is
+  True when the body came from the validator store after a 304.
 - ``UpstreamError(kind, message, *, status=None, retry_at=None)``; kinds: ``timeout``,
   ``rate_limited``, ``upstream_error``, ``bad_response``, ``too_large``, ``refused``,
-  ``deadline``.
-- ``deadline(seconds)`` context manager: an overall deadline for every call made inside it.
+  ``deadline``. ``retry_at`` (epoch seconds) says when a rate-limited host may be asked again.
+- ``deadline(seconds)`` context manager: an overall deadline for every call made inside it
+  (threads that copy the context inherit it).
 
 ``get`` returns the response for any status the connector should interpret itself (2xx,
-3xx other than redirects, 4xx except 429); it raises ``UpstreamError`` for transport
-failures, 5xx after retries and 429 past the retry cap.
+3xx other than redirects, 4xx except rate limits); it raises ``UpstreamError`` for
+transport failures, 5xx after retries, rate limits and refused user-chosen hosts.
+
+Cooldowns and concurrency slots are kept per (network, host): in production each network
+has its own host anyway, and in tests every network shares the fake server's host, where
+one network's rate limit must not silence the others.
 """
 
 from __future__ import annotations
 
 import contextlib
+import email.utils
+import hashlib
 import json
+import logging
 import threading
 import time
+from collections import Counter, OrderedDict
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from http.cookiejar import DefaultCookiePolicy
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from requests.structures import CaseInsensitiveDict
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
+from urllib3.util.retry import Retry
 
 from service.config import Settings
 
+log = logging.getLogger(__name__)
+
 USER_AGENT = "Candor/0.1 (+https://github.com/candor-score/candor)"
 MAX_BODY_BYTES = 5 * 1024 * 1024
+RETRY_AFTER_CAP = 2.0       # never sleep longer than this inside a request thread
+DEFAULT_COOLDOWN = 60.0     # a 429 that does not say how long to wait
+MAX_COOLDOWN = 3600.0       # a hostile header must not silence a host for days
+MAX_REDIRECTS = 3           # for user-chosen hosts, each hop re-checked
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+SECRET_QUERY_KEYS = frozenset({"key", "access_token", "token", "api_key", "apikey",
+                               "client_secret", "sig", "signature"})
+
+
+
+class _RedactQueryFilter(logging.Filter):
+    """urllib3 logs each request line (with ``?key=...``) at DEBUG; redact it there too."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_url(a) if isinstance(a, str) and "?" in a else a
+                                for a in record.args)
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactQueryFilter())
 
 _deadline: ContextVar[float | None] = ContextVar("candor_upstream_deadline", default=None)
 
@@ -51,12 +91,14 @@ class UpstreamResponse:
     headers: Mapping[str, str]
     body: bytes
     url: str
+    revalidated: bool = False
 
     def json(self) -> Any:
         try:
             return json.loads(self.body)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise UpstreamError("bad_response", f"malformed JSON from {self.url}") from exc
+            raise UpstreamError("bad_response",
+                                f"malformed JSON from {redact_url(self.url)}") from exc
 
 
 @contextlib.contextmanager
@@ -68,39 +110,425 @@ def deadline(seconds: float) -> Iterator[None]:
         _deadline.reset(token)
 
 
-class Upstream:
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self._local = threading.local()
+def _time_left() -> float | None:
+    until = _deadline.get()
+    return None if until is None else until - time.monotonic()
 
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
+
+def redact_url(url: str) -> str:
+    """The URL without secrets in its query string (``key``, ``access_token``, ...)."""
+    parts = urlsplit(url)
+    query = [(k, "REDACTED" if k.lower() in SECRET_QUERY_KEYS else v)
+             for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
+
+
+# -- conditional requests -------------------------------------------------------------------
+@dataclass(frozen=True)
+class StoredResponse:
+    etag: str | None
+    last_modified: str | None
+    headers: dict[str, str]
+    body: bytes
+
+
+class ValidatorStore(Protocol):
+    """Where ETag/Last-Modified validators and bodies live (memory now, Redis later).
+
+    Keys are opaque hashes (no URL, no credentials). Implementations must be thread-safe.
+    """
+
+    def get(self, key: str) -> StoredResponse | None: ...
+
+    def put(self, key: str, entry: StoredResponse) -> None: ...
+
+
+class MemoryValidatorStore:
+    """A bounded LRU, by entry count and total body bytes."""
+
+    def __init__(self, max_entries: int = 2048, max_bytes: int = 64 * 1024 * 1024):
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, StoredResponse] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> StoredResponse | None:
+        with self._lock:
+            entry = self._items.get(key)
+            if entry is not None:
+                self._items.move_to_end(key)
+            return entry
+
+    def put(self, key: str, entry: StoredResponse) -> None:
+        if len(entry.body) > self.max_bytes // 8:
+            return  # one huge body must not evict everything else
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old.body)
+            self._items[key] = entry
+            self._bytes += len(entry.body)
+            while self._items and (len(self._items) > self.max_entries
+                                   or self._bytes > self.max_bytes):
+                _, evicted = self._items.popitem(last=False)
+                self._bytes -= len(evicted.body)
+
+
+# -- stats ----------------------------------------------------------------------------------
+class UpstreamStats:
+    """Thread-safe counters per network: calls, errors by kind, revalidations (304)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._calls: Counter[str] = Counter()
+        self._revalidated: Counter[str] = Counter()
+        self._errors: Counter[tuple[str, str]] = Counter()
+
+    def call(self, network: str) -> None:
+        with self._lock:
+            self._calls[network] += 1
+
+    def error(self, network: str, kind: str) -> None:
+        with self._lock:
+            self._errors[(network, kind)] += 1
+
+    def revalidated(self, network: str) -> None:
+        with self._lock:
+            self._revalidated[network] += 1
+
+    def snapshot(self) -> dict[str, dict[str, Any]]:
+        """``{network: {"calls": n, "revalidated": n, "errors": {kind: n}}}``."""
+        with self._lock:
+            names = set(self._calls) | set(self._revalidated) | {n for n, _ in self._errors}
+            return {name: {
+                "calls": self._calls[name],
+                "revalidated": self._revalidated[name],
+                "errors": {k: c for (n, k), c in self._errors.items() if n == name},
+            } for name in sorted(names)}
+
+
+# -- rate-limit headers ---------------------------------------------------------------------
+def _retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    value = (headers.get("Retry-After") or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    parsed = email.utils.parsedate_tz(value)
+    return None if parsed is None else max(0.0, email.utils.mktime_tz(parsed) - time.time())
+
+
+def _reset_epoch(headers: Mapping[str, str]) -> float | None:
+    """X-RateLimit-Reset / RateLimit-Reset: epoch seconds, seconds from now, or ISO 8601."""
+    value = (headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset") or "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        try:
+            return datetime.fromisoformat(value).timestamp()
+        except ValueError:
+            return None
+    return number if number > 1e9 else time.time() + number
+
+
+def _is_rate_limited(status: int, headers: Mapping[str, str]) -> bool:
+    remaining = headers.get("X-RateLimit-Remaining") or headers.get("RateLimit-Remaining")
+    if status == 429:
+        return True
+    # GitHub answers an exhausted quota with 403 (+ remaining 0) and secondary limits with
+    # 403 + Retry-After; other 403s are the connector's business.
+    return status == 403 and (remaining == "0" or "Retry-After" in headers)
+
+
+def _rate_limit_until(headers: Mapping[str, str]) -> float:
+    now = time.time()
+    wait = _retry_after_seconds(headers)
+    until = now + wait if wait is not None else _reset_epoch(headers)
+    if until is None:
+        until = now + DEFAULT_COOLDOWN
+    return min(max(until, now), now + MAX_COOLDOWN)
+
+
+class _CappedRetry(Retry):
+    """urllib3 Retry that gives up instead of sleeping past the cap or past the deadline.
+
+    Giving up (MaxRetryError with ``raise_on_status=False``) hands the last response back to
+    :meth:`Upstream.get`, which turns it into ``rate_limited`` with the reset time.
+    """
+
+    def increment(self, method: str | None = None, url: str | None = None,
+                  response: Any = None, error: Exception | None = None,
+                  _pool: Any = None, _stacktrace: Any = None) -> Retry:
+        if response is not None and error is None:
+            headers = response.headers
+            wait = _retry_after_seconds(headers)
+            left = _time_left()
+            if (
+                (response.status == 429 and wait is None)  # blind retries only hammer
+                or headers.get("X-RateLimit-Remaining") == "0"
+                or (wait is not None and wait > self.retry_after_max)
+                or (left is not None and left < (wait or 0.0) + 0.5)
+            ):
+                raise MaxRetryError(_pool, url, ResponseError("not retrying"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+# -- the client -----------------------------------------------------------------------------
+class Upstream:
+    def __init__(self, settings: Settings, *, store: ValidatorStore | None = None,
+                 per_host_limit: int = 8, connect_timeout: float = 3.0,
+                 read_timeout: float = 8.0, max_body_bytes: int = MAX_BODY_BYTES,
+                 retries: int = 2, retry_after_cap: float = RETRY_AFTER_CAP,
+                 backoff_factor: float = 0.2, resolver: Any = None):
+        self.settings = settings
+        self.store: ValidatorStore = store if store is not None else MemoryValidatorStore()
+        self.stats = UpstreamStats()
+        self.per_host_limit = per_host_limit
+        self.timeouts = (connect_timeout, read_timeout)
+        self.max_body_bytes = max_body_bytes
+        self._resolver = resolver  # DNS edge for the SSRF guard; None = socket.getaddrinfo
+        self._retry = _CappedRetry(
+            total=retries, connect=1, read=False, status=retries, other=0, redirect=False,
+            backoff_factor=backoff_factor, backoff_jitter=0.1,
+            status_forcelist=(429, 502, 503, 504), allowed_methods=frozenset({"GET"}),
+            respect_retry_after_header=True, retry_after_max=int(retry_after_cap),
+            raise_on_status=False, raise_on_redirect=False,
+        )
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._slots: dict[tuple[str, str], threading.BoundedSemaphore] = {}
+        self._cooldowns: dict[tuple[str, str], tuple[float, str]] = {}
+
+    # -- sessions: one per thread (requests does not promise Session is thread-safe) ------
+    def _session(self, pinned: bool = False) -> requests.Session:
+        attr = "pinned" if pinned else "session"
+        session = getattr(self._local, attr, None)
         if session is None:
+            from service import ssrf  # ssrf imports UpstreamError from this module
+
             session = requests.Session()
-            session.trust_env = False
+            session.trust_env = False  # no proxies or netrc credentials from the environment
+            session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
             session.headers["User-Agent"] = USER_AGENT
-            self._local.session = session
+            session.max_redirects = 5
+            size = max(self.per_host_limit, 1)
+            https_cls = ssrf.PinnedAdapter if pinned else HTTPAdapter
+            session.mount("https://", https_cls(pool_connections=16, pool_maxsize=size,
+                                                max_retries=self._retry))
+            session.mount("http://", HTTPAdapter(pool_connections=16, pool_maxsize=size,
+                                                 max_retries=self._retry))
+            setattr(self._local, attr, session)
         return session
 
+    # -- per-host state -----------------------------------------------------------------
+    def _check_cooldown(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            until, kind = self._cooldowns.get(key, (0.0, ""))
+        if until > time.time():
+            raise UpstreamError(kind, f"{key[0]}: {key[1]} asked us to wait; not calling it "
+                                f"again before {time.strftime('%H:%M:%S', time.gmtime(until))}Z",
+                                retry_at=until)
+
+    def _cool_down(self, key: tuple[str, str], until: float, kind: str = "rate_limited") -> None:
+        with self._lock:
+            if until > self._cooldowns.get(key, (0.0, ""))[0]:
+                self._cooldowns[key] = (until, kind)
+
+    @contextlib.contextmanager
+    def _slot(self, key: tuple[str, str]) -> Iterator[None]:
+        with self._lock:
+            sem = self._slots.setdefault(key, threading.BoundedSemaphore(self.per_host_limit))
+        left = _time_left()
+        wait = sum(self.timeouts) if left is None else max(left, 0.0)
+        if not sem.acquire(timeout=wait):
+            kind = "deadline" if left is not None else "timeout"
+            raise UpstreamError(kind, f"{key[0]}: no free connection slot for {key[1]}")
+        try:
+            yield
+        finally:
+            sem.release()
+
+    # -- public ---------------------------------------------------------------------------
     def get(self, url: str, *, network: str, params: Mapping[str, Any] | None = None,
             headers: Mapping[str, str] | None = None, user_host: bool = False) -> UpstreamResponse:
-        timeout = (3.0, 8.0)
-        until = _deadline.get()
-        if until is not None:
-            left = until - time.monotonic()
-            if left <= 0:
-                raise UpstreamError("deadline", "report deadline reached")
-            timeout = (min(3.0, left), min(8.0, left))
+        self.stats.call(network)
         try:
-            resp = self._session().get(url, params=params, headers=dict(headers or {}),
-                                       timeout=timeout, allow_redirects=not user_host)
-        except requests.Timeout as exc:
-            raise UpstreamError("timeout", f"{network} timed out") from exc
+            resp = self._get(url, network, params, dict(headers or {}), user_host)
+        except UpstreamError as exc:
+            self.stats.error(network, exc.kind)
+            log.info("GET %s (%s) failed: %s", redact_url(url), network, exc.kind)
+            raise
+        if resp.revalidated:
+            self.stats.revalidated(network)
+        return resp
+
+    def _get(self, url: str, network: str, params: Mapping[str, Any] | None,
+             headers: dict[str, str], user_host: bool) -> UpstreamResponse:
+        try:
+            url = requests.Request("GET", url, params=params).prepare().url or url
         except requests.RequestException as exc:
-            raise UpstreamError("upstream_error", f"{network} unreachable") from exc
-        if resp.status_code == 429:
-            raise UpstreamError("rate_limited", f"{network} rate limited", status=429)
-        if resp.status_code >= 500:
-            raise UpstreamError("upstream_error", f"{network} answered {resp.status_code}",
-                                status=resp.status_code)
-        return UpstreamResponse(resp.status_code, resp.headers, resp.content, resp.url)
+            raise UpstreamError("refused", f"{network}: invalid URL") from exc
+        key = self._store_key(url, headers)
+        stored = None
+        if not any(h.lower() in ("if-none-match", "if-modified-since") for h in headers):
+            stored = self.store.get(key)
+        if stored is not None:
+            if stored.etag:
+                headers["If-None-Match"] = stored.etag
+            if stored.last_modified:
+                headers["If-Modified-Since"] = stored.last_modified
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            resp, body = self._fetch(current, network, headers, user_host)
+            if body is not None:
+                return self._finish(resp, body, url, key, stored)
+            current = urljoin(current, resp.headers["Location"])
+            stored = None  # validators belong to the first URL only
+            headers = {k: v for k, v in headers.items()
+                       if k.lower() not in ("if-none-match", "if-modified-since")}
+        raise UpstreamError("refused", f"{network}: more than {MAX_REDIRECTS} redirects")
+
+    def _fetch(self, url: str, network: str, headers: dict[str, str],
+               user_host: bool) -> tuple[requests.Response, bytes | None]:
+        """One request (urllib3 retries included) and its body.
+
+        For user-chosen hosts redirects are not followed here: a redirect comes back with
+        body None (connection closed) so :meth:`_get` can vet the next hop.
+        """
+        send_url, send_headers = url, headers
+        if user_host:
+            from service import ssrf
+
+            kwargs = {} if self._resolver is None else {"resolve": self._resolver}
+            target = ssrf.vet_url(url, self.settings, **kwargs)  # raises before connecting
+            send_url = target.connect_url
+            if target.host_header:
+                send_headers = {**headers, "Host": target.host_header}
+        host_key = (network, urlsplit(url).netloc.lower())
+        self._check_cooldown(host_key)
+        with self._slot(host_key):
+            left = _time_left()
+            if left is not None and left <= 0:
+                raise UpstreamError("deadline", f"{network}: report deadline reached")
+            connect, read = self.timeouts
+            timeout = (connect, read) if left is None else (min(connect, left), min(read, left))
+            try:
+                resp = self._session(pinned=user_host).get(
+                    send_url, headers=send_headers, timeout=timeout, stream=True,
+                    allow_redirects=not user_host)
+            except requests.RequestException as exc:
+                raise self._transport_error(exc, network) from exc
+            log.debug("GET %s (%s) -> %s", redact_url(url), network, resp.status_code)
+            if _is_rate_limited(resp.status_code, resp.headers):
+                until = _rate_limit_until(resp.headers)
+                self._cool_down(host_key, until)
+                resp.close()
+                raise UpstreamError("rate_limited", f"{network} rate limited",
+                                    status=resp.status_code, retry_at=until)
+            if resp.status_code >= 500:
+                wait = _retry_after_seconds(resp.headers)
+                until = None if wait is None else time.time() + min(wait, MAX_COOLDOWN)
+                if until is not None:
+                    self._cool_down(host_key, until, "upstream_error")
+                resp.close()
+                raise UpstreamError("upstream_error", f"{network} answered {resp.status_code}",
+                                    status=resp.status_code, retry_at=until)
+            if user_host and resp.status_code in REDIRECT_CODES and resp.headers.get("Location"):
+                resp.close()
+                return resp, None
+            body = self._read_body(resp, network)  # read while holding the slot
+            self._honour_backoff(body, host_key)
+            return resp, body
+
+    def _read_body(self, resp: requests.Response, network: str) -> bytes:
+        """Stream the (decoded) body with a byte cap, so a hostile upstream cannot exhaust
+        memory (urllib3 >= 2.6 bounds each decompressed chunk, which stops gzip bombs)."""
+        limit = self.max_body_bytes
+        try:
+            declared = int(resp.headers.get("Content-Length") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            resp.close()
+            raise UpstreamError("too_large", f"{network} body over {limit} bytes")
+        chunks, total = [], 0
+        try:
+            for chunk in resp.iter_content(64 * 1024):
+                total += len(chunk)
+                if total > limit:
+                    raise UpstreamError("too_large", f"{network} body over {limit} bytes")
+                left = _time_left()
+                if left is not None and left <= 0:
+                    raise UpstreamError("deadline", f"{network}: report deadline reached")
+                chunks.append(chunk)
+        except requests.exceptions.ContentDecodingError as exc:
+            raise UpstreamError("bad_response", f"{network} sent a corrupt body") from exc
+        except requests.exceptions.ChunkedEncodingError as exc:
+            raise UpstreamError("upstream_error", f"{network} body truncated") from exc
+        except requests.RequestException as exc:
+            raise self._transport_error(exc, network) from exc
+        finally:
+            resp.close()
+        return b"".join(chunks)
+
+    def _honour_backoff(self, body: bytes, host_key: tuple[str, str]) -> None:
+        """Stack Exchange's ``backoff`` field: do not call that host for N seconds."""
+        if b'"backoff"' not in body:
+            return
+        try:
+            data = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return
+        backoff = data.get("backoff") if isinstance(data, dict) else None
+        if isinstance(backoff, int) and not isinstance(backoff, bool) and backoff > 0:
+            self._cool_down(host_key, time.time() + min(backoff, MAX_COOLDOWN))
+
+    def _finish(self, resp: requests.Response, body: bytes, url: str, key: str,
+                stored: StoredResponse | None) -> UpstreamResponse:
+        if resp.status_code == 304 and stored is not None:
+            headers = CaseInsensitiveDict(stored.headers)
+            headers.update({k: v for k, v in resp.headers.items()
+                            if k.lower() not in ("content-length", "content-encoding")})
+            return UpstreamResponse(200, headers, stored.body, url, revalidated=True)
+        etag, modified = resp.headers.get("ETag"), resp.headers.get("Last-Modified")
+        if resp.status_code == 200 and (etag or modified):
+            kept = {k: v for k, v in resp.headers.items()
+                    if k.lower() not in ("set-cookie", "content-length", "content-encoding")}
+            self.store.put(key, StoredResponse(etag, modified, kept, body))
+        return UpstreamResponse(resp.status_code, resp.headers, body, url)
+
+    @staticmethod
+    def _store_key(url: str, headers: Mapping[str, str]) -> str:
+        # Hashing keeps API keys (in URLs) and tokens (in headers) out of the store, while a
+        # different token still gets its own entry.
+        canon = url + "\n" + "\n".join(f"{k.lower()}:{v}" for k, v in sorted(headers.items()))
+        return hashlib.sha256(canon.encode()).hexdigest()
+
+    @staticmethod
+    def _transport_error(exc: requests.RequestException, network: str) -> UpstreamError:
+        left = _time_left()
+        timed_out = isinstance(exc, requests.Timeout) or any(
+            isinstance(e, ReadTimeoutError | TimeoutError) for e in _causes(exc))
+        if timed_out:
+            if left is not None and left <= 0.05:
+                return UpstreamError("deadline", f"{network}: report deadline reached")
+            return UpstreamError("timeout", f"{network} timed out")
+        if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
+            return UpstreamError("refused", f"{network}: invalid URL")
+        return UpstreamError("upstream_error", f"{network} unreachable")
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    stack: list[Any] = [exc]
+    while stack:
+        e = stack.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        yield e
+        stack.extend([e.__cause__, e.__context__, *e.args, getattr(e, "reason", None)])
