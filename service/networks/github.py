@@ -126,7 +126,7 @@ class Connector(BaseConnector):
         text = handle.strip().removeprefix("@").lower()
         if not text:
             raise InvalidHandle(self.network, handle, "empty")
-        if not LOGIN_RE.match(text):
+        if not LOGIN_RE.fullmatch(text):
             raise InvalidHandle(self.network, handle, "GitHub logins are 1-39 letters, digits "
                                 "or single inner hyphens")
         return text

@@ -77,7 +77,7 @@ class Connector(BaseConnector):
         if not isinstance(handle, str):
             raise InvalidHandle(self.network, str(handle), "not a string")
         text = handle.strip()
-        if not ID_RE.match(text):
+        if not ID_RE.fullmatch(text):
             raise InvalidHandle(self.network, handle, "Stack Overflow users are named by their "
                                 "numeric user id")
         return text
