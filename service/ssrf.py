@@ -142,10 +142,21 @@ class Target:
     address: str | None      # the vetted IP, None for allow-listed hosts
 
 
+def check_url_syntax(url: str) -> None:
+    """Refuse URLs that parsers disagree on (backslashes, whitespace, control characters).
+
+    ``https://good.example\\@127.0.0.1/`` is userinfo to one parser and a path to another;
+    such a URL is refused rather than interpreted.
+    """
+    if any(c == "\\" or c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        raise _refuse("URL contains backslashes, whitespace or control characters")
+
+
 def vet_url(url: str, settings: Any, resolve: Resolver = socket.getaddrinfo) -> Target:
     """Check a user-chosen URL and resolve it once; raise ``UpstreamError`` if refused."""
+    check_url_syntax(url)
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
         raise _refuse("malformed URL or port") from exc

@@ -221,8 +221,9 @@ def _retry_after_seconds(headers: Mapping[str, str]) -> float | None:
 
 
 def _reset_epoch(headers: Mapping[str, str]) -> float | None:
-    """X-RateLimit-Reset / RateLimit-Reset: epoch seconds, seconds from now, or ISO 8601."""
-    value = (headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset") or "").strip()
+    """X-RateLimit-Reset / RateLimit-Reset / X-Rate-Limit-Reset: epoch seconds, seconds from now, or ISO 8601."""
+    value = (headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset")
+             or headers.get("X-Rate-Limit-Reset") or "").strip()  # the last one is X's
     if not value:
         return None
     try:
@@ -368,6 +369,10 @@ class Upstream:
 
     def _get(self, url: str, network: str, params: Mapping[str, Any] | None,
              headers: dict[str, str], user_host: bool) -> UpstreamResponse:
+        if user_host:
+            from service import ssrf
+
+            ssrf.check_url_syntax(url)  # before requests re-encodes what parsers disagree on
         try:
             url = requests.Request("GET", url, params=params).prepare().url or url
         except requests.RequestException as exc:
