@@ -1,0 +1,37 @@
+// Writes dist/chrome and dist/firefox: the same files, one manifest per browser.
+// Chrome: background.service_worker only. Firefox: background.scripts only (no extension
+// service worker there) plus browser_specific_settings, so `web-ext lint --warnings-as-errors` passes.
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const base = JSON.parse(readFileSync(join(here, 'manifest.base.json'), 'utf8'));
+
+export function manifestFor(target) {
+  const m = structuredClone(base);
+  if (target === 'chrome') {
+    m.background = { service_worker: base.background.service_worker };
+    delete m.browser_specific_settings;
+  } else if (target === 'firefox') {
+    m.background = { scripts: base.background.scripts };
+    delete m.minimum_chrome_version;
+  } else {
+    throw new Error(`unknown target ${target}`);
+  }
+  return m;
+}
+
+export function build(target, outRoot = join(here, 'dist')) {
+  const out = join(outRoot, target);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  for (const dir of ['src', 'icons']) cpSync(join(here, dir), join(out, dir), { recursive: true });
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifestFor(target), null, 2) + '\n');
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['chrome', 'firefox'];
+  for (const t of targets) console.log(build(t));
+}

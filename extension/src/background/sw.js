@@ -1,0 +1,2 @@
+// Chrome service worker entry: the same classic scripts Firefox lists under background.scripts.
+importScripts('../shared/protocol.js', 'client.js', 'main.js');
