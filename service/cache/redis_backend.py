@@ -90,6 +90,7 @@ class RedisBackend(Backend):
         self._sub_ok = False
         self._epoch = 0
         self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def _k(self, name: str) -> str:
         return self.prefix + name
@@ -179,9 +180,10 @@ class RedisBackend(Backend):
             self._sub_pid = os.getpid()
             self._sub_ok = False
             self._stop = threading.Event()
-            threading.Thread(
+            self._thread = threading.Thread(
                 target=self._listen, args=(self._stop,), name="candor-cache-purge", daemon=True
-            ).start()
+            )
+            self._thread.start()
 
     def _listen(self, stop: threading.Event) -> None:
         backoff = 0.1
@@ -190,7 +192,7 @@ class RedisBackend(Backend):
             try:
                 pubsub.subscribe(self._channel)
                 while not stop.is_set():
-                    msg = pubsub.get_message(timeout=1.0)
+                    msg = pubsub.get_message(timeout=0.2)
                     if msg is None:
                         continue
                     # Every message (and the subscribe confirmation, after which nothing can
@@ -199,19 +201,22 @@ class RedisBackend(Backend):
                     if msg["type"] == "subscribe":
                         self._sub_ok = True
                         backoff = 0.1
-            except _ERRORS as exc:
-                log.warning("cache purge listener lost redis: %s", exc)
+            except Exception as exc:  # any failure: resubscribe; L1 is off meanwhile
+                if not stop.is_set():
+                    log.warning("cache purge listener lost redis: %s", exc)
             finally:
                 # While we are not subscribed a purge could pass unseen: stop serving L1.
                 self._sub_ok = False
                 self._epoch += 1
-                with contextlib.suppress(_ERRORS):
+                with contextlib.suppress(Exception):
                     pubsub.close()
             stop.wait(backoff)
             backoff = min(backoff * 2, 5.0)
 
     def close(self) -> None:
         self._stop.set()
+        if self._thread is not None and self._sub_pid == os.getpid():
+            self._thread.join(timeout=1.0)
         for client in (self.client, self._sub_client):
             with contextlib.suppress(_ERRORS):
                 client.close()

@@ -52,7 +52,7 @@ class ReportCache:
         poll_interval: float = 0.025,
         breaker_cooldown: float = 2.0,
         refresh_backoff: float = 60.0,
-        workers: int = 4,
+        workers: int = 8,
         max_pending: int = 64,
     ):
         self.backend = backend
@@ -224,8 +224,8 @@ class ReportCache:
         try:
             result = self._flight(key, subject, compute, refresh=True)
         except Exception:
+            # Counted where it happened (compute: "errors", backend: "unavailable").
             log.exception("background refresh of %s failed", key)
-            self._count("errors")
             result = None
             self._set_backoff(key)
         if result is None:
@@ -240,6 +240,13 @@ class ReportCache:
             self._backoff.clear()
         self._backoff[key] = time.monotonic() + self.refresh_backoff
 
+    def _adopt(self, key: str, env: Envelope) -> tuple[Envelope, bool]:
+        """A fresh result computed by someone else: replace our (older) L1 copy with it."""
+        epoch = self._epoch()
+        if epoch is not None:
+            self._l1.put(key, env, epoch)
+        return env, False
+
     def _flight(
         self, key: str, subject: str, compute: Callable[[], Envelope], *, refresh: bool
     ) -> tuple[Envelope, bool] | None:
@@ -252,7 +259,7 @@ class ReportCache:
                 try:
                     cur = self._read(key, subject)
                     if cur is not None and cur.is_fresh():
-                        return cur, False  # finished elsewhere just before we got the lock
+                        return self._adopt(key, cur)  # finished elsewhere just before
                     gen = self._call(self.backend.generation, subject)
                     self._count("computes")
                     try:
@@ -269,7 +276,7 @@ class ReportCache:
                 return None
             cur = self._read(key, subject)
             if cur is not None and cur.is_fresh():
-                return cur, False
+                return self._adopt(key, cur)
             if time.monotonic() > deadline:
                 return None
             time.sleep(self.poll_interval)
