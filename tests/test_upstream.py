@@ -387,3 +387,36 @@ def test_fake_upstream_faults(upstream_server, upstream):
         start = time.monotonic()
         assert raised(fresh.get, url, network="github").kind == kind, fault
         assert time.monotonic() - start < 3, fault
+
+
+def test_no_retry_sleep_past_the_deadline(srv):
+    srv.expect_request("/soon").respond_with_data(
+        "busy", status=429, headers={"Retry-After": "2"})
+    start = time.monotonic()
+    with deadline(1.5):  # a 2 s wait (within the cap) would overrun the report deadline
+        err = raised(make().get, srv.url_for("/soon"), network="devto")
+    assert err.kind == "rate_limited" and time.monotonic() - start < 0.5
+    assert hits(srv, "/soon") == 1
+
+
+def test_503_with_long_retry_after_fails_fast_and_cools_down(srv):
+    srv.expect_request("/maint").respond_with_data(
+        "maintenance", status=503, headers={"Retry-After": "600"})
+    up = make()
+    start = time.monotonic()
+    err = raised(up.get, srv.url_for("/maint"), network="gitlab")
+    assert (err.kind, err.status) == ("upstream_error", 503)
+    assert time.monotonic() - start < 1.0 and err.retry_at > time.time() + 500
+    assert raised(up.get, srv.url_for("/maint"), network="gitlab").kind == "upstream_error"
+    assert hits(srv, "/maint") == 1
+
+
+def test_user_host_on_the_allow_listed_fake_instance(upstream_server, upstream):
+    """The fake's Mastodon instance (127.0.0.1:port) is reachable only through allow_hosts."""
+    url = f"{upstream_server.url}/api/v1/instance"
+    resp = upstream.get(url, network="mastodon", user_host=True)
+    assert resp.status in (200, 404)
+    assert upstream_server.hits["mastodon"] == 1
+    closed = Upstream(Settings())  # allow-list off
+    assert raised(closed.get, url, network="mastodon", user_host=True).kind == "refused"
+    assert upstream_server.hits["mastodon"] == 1
