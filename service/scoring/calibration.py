@@ -52,13 +52,17 @@ class Curve:
             return self.median * pct / (100.0 - pct)
         if self.kind == "activity":
             return -self.median * math.log2(1.0 - pct / 100.0)
-        for (p0, v0), (p1, v1) in zip(self.points, self.points[1:], strict=False):
-            if p0 <= pct <= p1 and v1 > v0:
-                t = (pct - p0) / (p1 - p0)
-                if self.log:
-                    return math.expm1(math.log1p(v0) + t * (math.log1p(v1) - math.log1p(v0)))
-                return v0 + t * (v1 - v0)
-        return self.points[-1][1]
+        # Tables have ties (mid-rank jumps), so invert by bisection on the monotone percentile.
+        lo, hi = self.points[0][1], self.points[-1][1]
+        if self.percentile(lo) >= pct:
+            return lo
+        for _ in range(80):
+            mid = (lo + hi) / 2.0
+            if self.percentile(mid) >= pct:
+                hi = mid
+            else:
+                lo = mid
+        return hi
 
     def _frac(self, x: float, v0: float, v1: float) -> float:
         if self.log:

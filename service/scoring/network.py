@@ -113,8 +113,10 @@ def score_network(data: NetworkData, role: str, now: datetime) -> NetworkResult:
             continue
         spec = catalogue_specs[name]
         res.weight = weights[name]
+        # A signal the network did not report counts as zero: we never assume evidence we
+        # did not see (and reporting it can then only raise the score). A caveat names it.
+        res.percentile = curve(net, name).percentile(res.value or 0.0)
         if res.value is not None:
-            res.percentile = curve(net, name).percentile(res.value)
             unit = spec.get("evidence_unit")
             if unit:
                 res.evidence = min(1.0, res.value / unit)
