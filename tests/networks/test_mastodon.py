@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from service.networks import make_connector
 from service.networks.base import InvalidHandle, LinkedAccount
 from service.networks.mastodon import account_from_url, html_to_text
+from service.upstream import Upstream, UpstreamError
 
 
 @pytest.fixture
@@ -146,3 +148,14 @@ def test_html_to_text_and_url_mapping():
         "orcid:0000-0002-1825-0097"
     assert account_from_url("https://github.com/octocat/repo") is None
     assert account_from_url("javascript:alert(1)") is None
+
+
+def test_requests_go_through_the_ssrf_guard(settings, upstream_server):
+    # Without the test allow-list, even a handle that skipped validate() cannot reach a
+    # loopback instance: every Mastodon call is made with user_host=True.
+    guarded = replace(settings, allow_hosts=frozenset())
+    conn = make_connector("mastodon", guarded, Upstream(guarded))
+    with pytest.raises(UpstreamError) as exc:
+        conn.fetch(f"octocat@{upstream_server.mastodon_host}", now=datetime.now(UTC))
+    assert exc.value.kind == "refused"
+    assert upstream_server.hits["mastodon"] == 0
