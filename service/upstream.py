@@ -30,6 +30,7 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -222,7 +223,8 @@ class Upstream:
         )
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._slots: dict[tuple[str, str], threading.BoundedSemaphore] = {}
+        self._slots_free = threading.Condition()
+        self._in_flight: Counter[tuple[str, str]] = Counter()
         self._cooldowns: dict[tuple[str, str], tuple[float, str]] = {}
 
     # -- sessions: one per thread (requests does not promise Session is thread-safe) ------
@@ -259,20 +261,33 @@ class Upstream:
         with self._lock:
             if until > self._cooldowns.get(key, (0.0, ""))[0]:
                 self._cooldowns[key] = (until, kind)
+            if len(self._cooldowns) > 4096:  # user-chosen hosts: drop the expired ones
+                now = time.time()
+                self._cooldowns = {k: v for k, v in self._cooldowns.items() if v[0] > now}
 
     @contextlib.contextmanager
     def _slot(self, key: tuple[str, str]) -> Iterator[None]:
-        with self._lock:
-            sem = self._slots.setdefault(key, threading.BoundedSemaphore(self.per_host_limit))
+        """At most ``per_host_limit`` calls in flight per (network, host).
+
+        A counter per key (deleted at zero) rather than a semaphore per key, so that
+        user-chosen hosts cannot grow this table without bound.
+        """
         left = _time_left()
         wait = sum(self.timeouts) if left is None else max(left, 0.0)
-        if not sem.acquire(timeout=wait):
-            kind = "deadline" if left is not None else "timeout"
-            raise UpstreamError(kind, f"{key[0]}: no free connection slot for {key[1]}")
+        with self._slots_free:
+            if not self._slots_free.wait_for(
+                    lambda: self._in_flight[key] < self.per_host_limit, timeout=wait):
+                kind = "deadline" if left is not None else "timeout"
+                raise UpstreamError(kind, f"{key[0]}: no free connection slot for {key[1]}")
+            self._in_flight[key] += 1
         try:
             yield
         finally:
-            sem.release()
+            with self._slots_free:
+                self._in_flight[key] -= 1
+                if self._in_flight[key] <= 0:
+                    del self._in_flight[key]
+                self._slots_free.notify_all()
 
     # -- public ---------------------------------------------------------------------------
     def get(self, url: str, *, network: str, params: Mapping[str, Any] | None = None,

@@ -420,3 +420,20 @@ def test_user_host_on_the_allow_listed_fake_instance(upstream_server, upstream):
     closed = Upstream(Settings())  # allow-list off
     assert raised(closed.get, url, network="mastodon", user_host=True).kind == "refused"
     assert upstream_server.hits["mastodon"] == 1
+
+
+def test_waiting_for_a_slot_respects_the_deadline(srv):
+    def slow(request):
+        time.sleep(1.0)
+        return Response("{}")
+    srv.expect_request("/held").respond_with_handler(slow)
+    up = make(per_host_limit=1)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        holder = pool.submit(up.get, srv.url_for("/held"), network="x")
+        time.sleep(0.2)  # the holder is inside its request now
+        start = time.monotonic()
+        with deadline(0.3):
+            err = raised(up.get, srv.url_for("/held"), network="x")
+        assert err.kind == "deadline" and time.monotonic() - start < 0.6
+        assert holder.result().status == 200
+    assert hits(srv, "/held") == 1
