@@ -19,7 +19,8 @@ from service.networks.base import Connector as BaseConnector
 from service.networks.base import InvalidHandle, NetworkData, Observation
 from service.upstream import UpstreamError
 
-ORCID_RE = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$|^\d{15}[\dX]$")
+# ASCII digits only: \d would also accept other scripts' digits.
+ORCID_RE = re.compile(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]|[0-9]{15}[0-9X]")
 PREFIXES = ("https://orcid.org/", "http://orcid.org/", "orcid.org/", "https://www.orcid.org/")
 TOP_WORKS = 50
 

@@ -6,8 +6,9 @@ created once per process through ``/filter/create`` (filter ids are immutable) a
 
 Quirks handled: every method error is HTTP 400 with ``error_id``/``error_name``/
 ``error_message`` (502 ``throttle_violation`` is the rate limit); an unknown user is 200
-with ``items: []``; ``backoff`` in a body forbids calling *that method* again for that many
-seconds (remembered per process); ``quota_remaining: 0`` stops further calls. The app key
+with ``items: []``; ``quota_remaining: 0`` stops further calls. ``backoff`` in a body is
+honoured by :mod:`service.upstream`, which then refuses calls to the host for that long
+(stricter than the per-method rule, never looser). The app key
 goes in ``Authorization: Bearer`` (query-string keys are refused from June 2026).
 """
 
@@ -32,7 +33,6 @@ ID_RE = re.compile(r"^[1-9][0-9]{0,11}$")
 RATE_ERRORS = {502: "rate_limited"}  # throttle_violation; everything else is upstream_error
 
 _lock = threading.Lock()
-_backoff_until: dict[str, float] = {}  # method -> monotonic time it may be called again
 _filters: dict[str, str] = {}  # base API URL -> filter id that includes user.about_me
 
 
@@ -83,13 +83,8 @@ class Connector(BaseConnector):
         return text
 
     # --- HTTP ---------------------------------------------------------------------------
-    def _get(self, method: str, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
-        """Call one API method; raises UpstreamError for wrapper errors and backoffs."""
-        with _lock:
-            until = _backoff_until.get(method, 0.0)
-        if until > time.monotonic():
-            raise UpstreamError("rate_limited", f"stackexchange asked to back off {method}",
-                                retry_at=time.time() + (until - time.monotonic()))
+    def _get(self, path: str, params: Mapping[str, Any]) -> dict[str, Any]:
+        """Call one API method; raises UpstreamError for wrapper errors."""
         headers = {"Accept": "application/json"}
         key = self.settings.credentials.get("stackexchange_key")
         if key:
@@ -101,10 +96,6 @@ class Connector(BaseConnector):
             raise UpstreamError("bad_response", "stackexchange answered without a wrapper")
         if "error_id" in body or resp.status != 200:
             raise _wrapper_error(body, resp.status)
-        backoff = body.get("backoff")
-        if isinstance(backoff, int | float) and backoff > 0:
-            with _lock:
-                _backoff_until[method] = time.monotonic() + float(backoff)
         return body
 
     def _user_filter(self) -> str | None:
@@ -114,7 +105,7 @@ class Connector(BaseConnector):
             known = _filters.get(base)
         if known:
             return known
-        body = self._get("filter/create", "/filter/create",
+        body = self._get("/filter/create",
                          {"base": "default", "include": "user.about_me", "unsafe": "false"})
         items = body.get("items") or []
         found = items[0].get("filter") if items and isinstance(items[0], dict) else None
@@ -138,7 +129,7 @@ class Connector(BaseConnector):
             params["filter"] = user_filter
         else:
             data.partial.append("about_me")
-        body = self._get("users", f"/users/{uid}", params)
+        body = self._get(f"/users/{uid}", params)
         items = body.get("items") or []
         user = items[0] if items and isinstance(items[0], dict) else None
         if user is None or user.get("user_type") == "does_not_exist":
@@ -188,7 +179,7 @@ class Connector(BaseConnector):
                 data.links.append(LinkedAccount(account, "stackoverflow website_url"))
 
     def _answers(self, data: NetworkData, uid: str) -> dict[str, Any]:
-        body = self._get("users/answers", f"/users/{uid}/answers", {
+        body = self._get(f"/users/{uid}/answers", {
             "site": SITE, "order": "desc", "sort": "creation", "pagesize": 100})
         scores: list[float] = []
         for answer in body.get("items") or []:
@@ -210,7 +201,7 @@ class Connector(BaseConnector):
         return body
 
     def _top_tags(self, data: NetworkData, uid: str) -> dict[str, Any]:
-        body = self._get("users/top-tags", f"/users/{uid}/top-tags",
+        body = self._get(f"/users/{uid}/top-tags",
                          {"site": SITE, "pagesize": 10})
         for tag in body.get("items") or []:
             if isinstance(tag, dict) and tag.get("tag_name") and (tag.get("answer_score") or 0) > 0:
@@ -234,7 +225,6 @@ def _available_at(message: str) -> float | None:
 
 
 def reset_state() -> None:
-    """Forget remembered backoffs and filter ids (tests; a new API base)."""
+    """Forget remembered filter ids (tests)."""
     with _lock:
-        _backoff_until.clear()
         _filters.clear()

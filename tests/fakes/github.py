@@ -22,6 +22,7 @@ Anything else: the real 404 body ``{"message": "Not Found", ...}``.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 DOC = "https://docs.github.com/rest"
@@ -176,7 +177,9 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]):
         return _not_found()
     login = parts[1].lower()
     if login == "ratelimited":
-        return 403, {**RATE, "x-ratelimit-remaining": "0", "x-ratelimit-used": "60"}, {
+        # The quota resets 30 minutes from now (epoch seconds, as GitHub sends it).
+        return 403, {**RATE, "x-ratelimit-remaining": "0", "x-ratelimit-used": "60",
+                     "x-ratelimit-reset": str(int(time.time()) + 1800)}, {
             "message": "API rate limit exceeded for 203.0.113.9. (But here's the good news: "
                        "Authenticated requests get a higher rate limit.)",
             "documentation_url": f"{DOC}/overview/rate-limits-for-the-rest-api"}

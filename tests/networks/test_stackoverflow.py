@@ -116,10 +116,11 @@ def test_secondary_failure_is_partial(conn):
 
 
 def test_backoff_is_honoured(conn, upstream_server):
-    assert conn.fetch("7777", now=NOW).status == "found"
+    data = conn.fetch("7777", now=NOW)
+    assert data.status == "found" and data.partial == ["answers", "top_tags"]
     before = upstream_server.hits["stackexchange"]
     with pytest.raises(UpstreamError) as err:
-        conn.fetch("22656", now=NOW)  # /users is under a 10 s backoff now
+        conn.fetch("22656", now=NOW)  # the API asked for 10 s of silence
     assert err.value.kind == "rate_limited"
     assert upstream_server.hits["stackexchange"] == before  # refused locally, no request
 
