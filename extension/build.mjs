@@ -32,6 +32,9 @@ export function build(target, outRoot = join(here, 'dist')) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const targets = process.argv.slice(2).length ? process.argv.slice(2) : ['chrome', 'firefox'];
-  for (const t of targets) console.log(build(t));
+  // node build.mjs [--out DIR] [chrome] [firefox]
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--out');
+  const outRoot = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  for (const t of args.length ? args : ['chrome', 'firefox']) console.log(build(t, outRoot));
 }

@@ -62,7 +62,7 @@ test('GET builds the URL itself, encodes the handle, sends the key', async (t) =
   const r = await c.getBadge('mastodon', '@Gargron@Mastodon.social');
   assert.equal(r.ok, true);
   assert.equal(r.badge.score, 72);
-  assert.equal(srv.requests[0].url, '/v1/badges/mastodon/Gargron%40mastodon.social?role=engineering');
+  assert.equal(srv.requests[0].url, '/v1/badges/mastodon/gargron%40mastodon.social?role=engineering');
   assert.equal(srv.requests[0].headers['x-api-key'], 'k-123');
 });
 

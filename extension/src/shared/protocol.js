@@ -10,32 +10,79 @@
 
   // Each rule returns the normalized handle, or null when the syntax is wrong.
   // They mirror the service's connectors' validate(); tests/test_golden_urls.py checks both.
+  const GITLAB_RESERVED = new Set(['-', 'admin', 'api', 'dashboard', 'explore', 'groups', 'help',
+    'projects', 'public', 'search', 'users', 'uploads', 'assets', 's', 'snippets']);
+  const X_RESERVED = new Set(('home settings explore i search messages notifications login logout ' +
+    'signup tos privacy compose intent share hashtag account about help jobs download lists ' +
+    'bookmarks communities topics who_to_follow following followers oauth signin signout welcome').split(' '));
+  const BAD_TLDS = new Set(['alt', 'arpa', 'example', 'internal', 'invalid', 'local', 'localhost', 'onion']);
+
+  // ISO 7064 11,2 check digit of the first 15 ORCID digits.
+  function orcidCheck(digits) {
+    let total = 0;
+    for (const d of digits) total = (total + Number(d)) * 2;
+    const r = (12 - (total % 11)) % 11;
+    return r === 10 ? 'X' : String(r);
+  }
+
+  // Each rule returns the normalized handle, or null when the syntax is wrong. They mirror the
+  // service's connectors' validate() (same normalization, so cache keys agree);
+  // tests/test_golden_urls.py checks both sides give the same verdict.
   const RULES = {
-    github: (h) => (/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(h) ? h : null),
-    gitlab: (h) =>
-      /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]{0,253}[A-Za-z0-9_-])?$/.test(h) && !/\.(git|atom)$/i.test(h)
-        ? h
-        : null,
-    stackoverflow: (h) => (/^[1-9][0-9]{0,9}$/.test(h) ? h : null),
+    github: (h) => {
+      const s = h.toLowerCase();
+      return /^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){0,38}(?:\[bot\])?$/.test(s) ? s : null;
+    },
+    gitlab: (h) => {
+      const s = h.replace(/^@/, '').toLowerCase();
+      if (!/^(?:[a-z0-9_.][a-z0-9_.-]{0,253}[a-z0-9_-]|[a-z0-9_])$/.test(s)) return null;
+      return /\.(git|atom)$/.test(s) || GITLAB_RESERVED.has(s) ? null : s;
+    },
+    stackoverflow: (h) => (/^[1-9][0-9]{0,11}$/.test(h) ? h : null),
     mastodon: (h) => {
-      const m = /^@?([A-Za-z0-9_]{1,30})@([^@\s/]+)$/.exec(h);
+      const m = /^@?([A-Za-z0-9_.-]{1,64})@([^@\s/]+)$/.exec(h);
       if (!m) return null;
-      const host = m[2].toLowerCase();
-      return HOST.test(host) || LOOPBACK_HOST.test(host) ? `${m[1]}@${host}` : null;
+      const user = m[1].toLowerCase();
+      if (LOOPBACK_HOST.test(m[2])) return `${user}@${m[2]}`; // only a local fake instance
+      if (/[:/[\]\\?#%@]/.test(m[2]) || m[2].endsWith('.')) return null;
+      let host;
+      try {
+        host = new URL(`https://${m[2]}/`).hostname; // IDNA to punycode, lowercase
+      } catch (_e) {
+        return null;
+      }
+      const labels = host.split('.');
+      const ok = host.length <= 253 && labels.length >= 2 &&
+        labels.every((l) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(l)) &&
+        /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/.test(labels[labels.length - 1]) &&
+        !/\.(?:local|internal|arpa|localhost|invalid|onion)$/.test(host);
+      return ok ? `${user}@${host}` : null;
     },
     bluesky: (h) => {
       const s = h.replace(/^@/, '').toLowerCase();
-      if (/^did:plc:[a-z2-7]{24}$/.test(s)) return s;
-      if (/^did:web:[a-z0-9.-]{1,253}$/.test(s)) return s;
-      return HOST.test(s) && !s.includes(':') && s.includes('.') ? s : null;
+      if (s.startsWith('did:')) return /^did:plc:[a-z2-7]{24}$/.test(s) ? s : null;
+      if (s.length > 253 || !/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(s)) return null;
+      return BAD_TLDS.has(s.slice(s.lastIndexOf('.') + 1)) ? null : s;
     },
     hackernews: (h) => (/^[A-Za-z0-9_-]{2,15}$/.test(h) ? h : null),
-    devto: (h) => (/^[A-Za-z0-9_]{1,30}$/.test(h) ? h : null),
-    orcid: (h) => (/^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$/.test(h) ? h : null),
-    youtube: (h) => (/^@[A-Za-z0-9._-]{3,30}$/.test(h) ? h : null),
+    devto: (h) => {
+      const s = h.replace(/^@/, '').toLowerCase();
+      return /^[a-z0-9_]{2,30}$/.test(s) ? s : null;
+    },
+    orcid: (h) => {
+      const s = h.toUpperCase().replace(/\/$/, '');
+      if (!/^(?:[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]|[0-9]{15}[0-9X])$/.test(s)) return null;
+      const plain = s.replace(/-/g, '');
+      return orcidCheck(plain.slice(0, 15)) === plain[15] ? plain.match(/.{4}/g).join('-') : null;
+    },
+    youtube: (h) => {
+      if (/^UC[A-Za-z0-9_-]{22}$/.test(h)) return h; // channel ids are case-sensitive
+      const name = h.replace(/^@/, '');
+      return /^(?!\.)[\p{L}\p{N}\p{M}_.-]{3,30}$/u.test(name) && !name.endsWith('.') ? `@${name.toLowerCase()}` : null;
+    },
     x: (h) => {
       const s = h.replace(/^@/, '');
-      return /^[A-Za-z0-9_]{1,15}$/.test(s) ? s : null;
+      return /^[A-Za-z0-9_]{1,15}$/.test(s) && !X_RESERVED.has(s.toLowerCase()) ? s.toLowerCase() : null;
     },
     // LinkedIn public-profile slug (badge endpoint only; never sent in a batch).
     linkedin: (h) => {
