@@ -52,6 +52,9 @@ def _next_link(headers: Mapping[str, str]) -> str | None:
 # --- linked accounts -------------------------------------------------------------------
 
 _SIMPLE_HANDLE = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_X_HANDLE = re.compile(r"@?[A-Za-z0-9_]{1,15}")
+_X_NOT_PROFILES = frozenset({"home", "i", "intent", "search", "share", "hashtag", "explore",
+                             "settings", "messages", "notifications"})
 
 
 def account_from_url(url: str, provider: str | None = None) -> str | None:
@@ -77,8 +80,10 @@ def account_from_url(url: str, provider: str | None = None) -> str | None:
     first = segs[0] if segs else ""
     handle: str | None = None
     network: str | None = None
-    if host in ("twitter.com", "x.com") and first and first.lower() not in ("home", "i", "intent"):
-        network, handle = "x", first.lstrip("@")
+    if host in ("twitter.com", "x.com"):
+        if not _X_HANDLE.fullmatch(first) or first.lower() in _X_NOT_PROFILES:
+            return None
+        return "x:" + first.lstrip("@").lower()
     elif host == "bsky.app" and len(segs) >= 2 and segs[0] == "profile":
         network, handle = "bluesky", segs[1].lower()
     elif host == "github.com" and first:
@@ -162,6 +167,7 @@ class Connector(BaseConnector):
         return resp.status, resp.json(), resp.headers
 
     def _get_pages(self, url: str, params: Mapping[str, Any]) -> list[Any]:
+        origin = urlsplit(url).netloc
         items: list[Any] = []
         next_url: str | None = url
         query: Mapping[str, Any] | None = params
@@ -174,6 +180,8 @@ class Connector(BaseConnector):
             items.extend(body)
             # The Link URL already carries the query; GitHub asks clients to follow it as is.
             next_url, query = _next_link(headers), None
+            if next_url and urlsplit(next_url).netloc != origin:
+                next_url = None  # only ever follow pages on the API host we were given
         return items
 
     # --- fetch --------------------------------------------------------------------------
@@ -227,8 +235,8 @@ class Connector(BaseConnector):
         if created:
             obs.append(Observation("account_age_days", float(max(0, (now - created).days))))
         twitter = user.get("twitter_username")
-        if twitter and _SIMPLE_HANDLE.match(str(twitter)):
-            _add_link(data, f"x:{str(twitter).lower()}", "github twitter_username")
+        if twitter and _X_HANDLE.fullmatch(str(twitter)):
+            _add_link(data, f"x:{str(twitter).lstrip('@').lower()}", "github twitter_username")
         blog = user.get("blog")
         if blog:
             account = account_from_url(str(blog))

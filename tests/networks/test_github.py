@@ -171,7 +171,9 @@ def test_invalid_handles_make_no_request(github, upstream_server, bad):
 @pytest.mark.parametrize(("url", "provider", "account"), [
     ("https://mastodon.social/@Gargron", "mastodon", "mastodon:gargron@mastodon.social"),
     ("https://medium.com/@someone", "generic", None),
-    ("https://x.com/jack", "twitter", "x:jack"),
+    ("https://x.com/Jack", "twitter", "x:jack"),
+    ("https://twitter.com/intent/follow", "twitter", None),
+    ("https://x.com/not.a.handle", "twitter", None),
     ("https://www.youtube.com/@veritasium", "youtube", "youtube:@veritasium"),
     ("https://stackoverflow.com/users/22656/jon-skeet", None, "stackoverflow:22656"),
     ("orcid.org/0000-0002-1825-0097", None, "orcid:0000-0002-1825-0097"),
