@@ -186,7 +186,8 @@ def test_one_dominating_item_is_capped():
 
 
 def test_self_dealing_is_excluded():
-    obs = [Observation("merged_external_prs", 1, at="2026-01-15T12:00:00Z", item=f"me/r#{i}", own=True)
+    at = "2026-01-15T12:00:00Z"
+    obs = [Observation("merged_external_prs", 1, at=at, item=f"me/r#{i}", own=True)
            for i in range(10)] + [Observation("followers", 30), Observation("active_weeks", 10)]
     r = build_report("s", "engineering", [_net("github", obs)], now=NOW)
     (e,) = _excl(r, "merged_external_prs")
