@@ -14,6 +14,7 @@ Handles served (dates are around 2026-11; tests pass ``now=2026-11-20``):
 - ``onehit``: one repo holds almost all stars.
 - ``flaky``: profile fine, ``/events/public`` answers 500 (partial failure).
 - ``ratelimited``: ``/users/ratelimited`` answers the 403 primary rate-limit shape.
+- ``secondarylimit``: 403 "secondary rate limit" message, no Retry-After, quota left.
 - ``forbidden``: 403 without rate-limit markers (e.g. blocked by policy).
 - ``octocat`` repos page 1 links to page 2 through the ``Link`` header.
 
@@ -182,6 +183,12 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]):
                      "x-ratelimit-reset": str(int(time.time()) + 1800)}, {
             "message": "API rate limit exceeded for 203.0.113.9. (But here's the good news: "
                        "Authenticated requests get a higher rate limit.)",
+            "documentation_url": f"{DOC}/overview/rate-limits-for-the-rest-api"}
+    if login == "secondarylimit":
+        # Secondary limits may come without Retry-After; the message is the only marker.
+        return 403, dict(RATE), {
+            "message": "You have exceeded a secondary rate limit. Please wait a few minutes "
+                       "before you try again.",
             "documentation_url": f"{DOC}/overview/rate-limits-for-the-rest-api"}
     if login == "forbidden":
         return 403, dict(RATE), {"message": "Resource protected by organization SAML enforcement.",

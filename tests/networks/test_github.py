@@ -127,6 +127,12 @@ def test_rate_limit_403_shape(github):
     assert err.value.retry_at == pytest.approx(time.time() + 1800, abs=5)
 
 
+def test_secondary_rate_limit_message(github):
+    with pytest.raises(UpstreamError) as err:
+        github.fetch("secondarylimit", now=NOW)
+    assert err.value.kind == "rate_limited"
+
+
 def test_other_403_is_upstream_error(github):
     with pytest.raises(UpstreamError) as err:
         github.fetch("forbidden", now=NOW)
