@@ -35,7 +35,7 @@ def redis_prefix():
     client.close()
 
 
-@pytest.fixture(params=["file", "redis"])
+@pytest.fixture(params=["file", pytest.param("redis", marks=pytest.mark.redis)])
 def backend_kind(request):
     return request.param
 
