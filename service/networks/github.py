@@ -325,8 +325,11 @@ def _safe_json(resp: Any) -> Any:
 
 def _retry_at(headers: Mapping[str, str]) -> float | None:
     """Epoch seconds when calls may resume: ``retry-after`` first, else the reset header."""
+    now = datetime.now(UTC).timestamp()
     after = headers.get("retry-after")
     if after and after.isdigit():
-        return datetime.now(UTC).timestamp() + int(after)
+        return now + int(after)
     reset = headers.get("x-ratelimit-reset")
-    return float(reset) if reset and reset.isdigit() else None
+    if reset and reset.isdigit() and float(reset) > now:
+        return float(reset)
+    return now + 60  # GitHub: without a hint, wait at least a minute

@@ -131,6 +131,7 @@ def test_secondary_rate_limit_message(github):
     with pytest.raises(UpstreamError) as err:
         github.fetch("secondarylimit", now=NOW)
     assert err.value.kind == "rate_limited"
+    assert err.value.retry_at == pytest.approx(time.time() + 60, abs=5)
 
 
 def test_other_403_is_upstream_error(github):
