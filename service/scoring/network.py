@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -97,7 +98,8 @@ def score_network(data: NetworkData, role: str, now: datetime) -> NetworkResult:
     catalogue_specs = catalogue.signals()[net]
     grouped: dict[str, list[Observation]] = defaultdict(list)
     for o in sorted(data.observations, key=_obs_key):
-        if o.signal in catalogue_specs:
+        # Unknown names and non-finite values are ignored: they cannot be scored honestly.
+        if o.signal in catalogue_specs and math.isfinite(o.value):
             grouped[o.signal].append(o)
     results = {
         name: _signal(net, name, spec, grouped.get(name, []), now)

@@ -215,3 +215,32 @@ def test_topics_come_from_engagement_weighted_by_role():
     # github (r=1.0): rust .75, python .25; orcid (r=0.3): ecology 1.0 -> .30
     assert [t["name"] for t in r["topics"]] == ["rust", "ecology", "python"]
     assert sum(t["weight"] for t in r["topics"]) == pytest.approx(1, abs=1e-3)
+
+
+def test_non_finite_and_unknown_observations_are_ignored():
+    obs = [Observation("followers", float("nan")), Observation("nonsense", 5),
+           Observation("citations", float("inf")), Observation("h_index", 9),
+           Observation("works_recent", 3)]
+    r = build_report("s", "research", [_net("orcid", obs)], now=NOW)
+    json.dumps(r, allow_nan=False)
+    sig = {s["name"]: s for s in r["networks"][0]["signals"]}
+    assert sig["citations"]["observed"] is False and sig["h_index"]["value"] == 9
+
+
+def test_scoring_package_is_pure():
+    import ast
+    from pathlib import Path
+
+    import service.scoring as pkg
+    banned = {"flask", "requests", "sqlalchemy", "urllib", "socket", "http", "redis", "psycopg"}
+    for path in Path(pkg.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                assert name.split(".")[0] not in banned, (path.name, name)
+                if name.startswith("service."):
+                    assert name.startswith(("service.scoring", "service.networks.base")), name
