@@ -9,7 +9,7 @@ class ErrorBody(Schema):
     details = fields.Dict(required=True)
 
 
-class Error(Schema):
+class ErrorResponse(Schema):
     error = fields.Nested(ErrorBody, required=True)
 
 

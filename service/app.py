@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         reports=ReportService(settings, upstream, cache, database))
 
     api = Api(app)
+    app.extensions["candor_api"] = api
     from service.api import register_blueprints
 
     register_blueprints(app, api)

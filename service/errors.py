@@ -76,6 +76,11 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Response:
         return _from_http_exception(exc)
 
+    @app.errorhandler(RecursionError)
+    def _too_deep(exc: RecursionError) -> Response:
+        # Only a hostile body gets here: JSON nested thousands of levels deep.
+        return error_response(400, "invalid_json", "JSON body is nested too deeply")
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error")  # details stay in our logs, never in the response

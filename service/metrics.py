@@ -21,13 +21,15 @@ LATENCY = Histogram("candor_http_request_seconds", "HTTP request latency", ["end
                     registry=REGISTRY,
                     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
-_apps: "weakref.WeakSet[Flask]" = weakref.WeakSet()
+_apps: weakref.WeakSet[Flask] = weakref.WeakSet()
 
 
 class _LiveCounters:
     """Reads cache.stats and upstream.stats of the apps in this process at scrape time."""
 
     def collect(self):
+        revalidated = CounterMetricFamily("candor_upstream_revalidated",
+                                          "Upstream 304 revalidations", labels=["network"])
         cache = CounterMetricFamily("candor_cache_events", "Report cache events", labels=["event"])
         calls = CounterMetricFamily("candor_upstream_calls", "Upstream calls", labels=["network"])
         errors = CounterMetricFamily("candor_upstream_errors", "Upstream errors",
@@ -38,18 +40,24 @@ class _LiveCounters:
             for event, value in dict(getattr(svc.cache, "stats", {}) or {}).items():
                 totals[("cache", event)] = totals.get(("cache", event), 0) + value
             for network, counters in _upstream_stats(svc.upstream).items():
-                for name, value in counters.items():
+                flat = {k: v for k, v in counters.items() if not isinstance(v, dict)}
+                for kind, value in (counters.get("errors") or {}).items():
+                    flat[f"error:{kind}"] = value
+                for name, value in flat.items():
                     totals[("up", network, name)] = totals.get(("up", network, name), 0) + value
         for key, value in sorted(totals.items()):
             if key[0] == "cache":
                 cache.add_metric([key[1]], value)
             elif key[2] == "calls":
                 calls.add_metric([key[1]], value)
+            elif key[2] == "revalidated":
+                revalidated.add_metric([key[1]], value)
             elif key[2].startswith("error"):
                 errors.add_metric([key[1], key[2].partition(":")[2] or "error"], value)
         yield cache
         yield calls
         yield errors
+        yield revalidated
 
 
 def _upstream_stats(upstream: object) -> dict[str, dict[str, float]]:

@@ -87,10 +87,10 @@ class ReportService:
     def _normalize(self, subject: str, accounts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
         try:
             subject = normalize_account(subject, self.settings)
-            extra = tuple(sorted({normalize_account(a, self.settings) for a in accounts} - {subject}))
+            extra = {normalize_account(a, self.settings) for a in accounts} - {subject}
         except ValueError as exc:
             raise invalid_account(exc) from exc
-        return subject, extra
+        return subject, tuple(sorted(extra))
 
     def get(self, subject: str, role: str, accounts: tuple[str, ...] = (), *, part: str,
             base_url: str, wait: float) -> Served:

@@ -6,7 +6,7 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from schemas.badge import Badge, BatchResult
-from schemas.common import Error
+from schemas.common import ErrorResponse
 from schemas.requests import BadgeBatchRequest
 from service.api.http import json_response, role_arg
 from service.app import services
@@ -25,8 +25,8 @@ ROLE_PARAM = {"in": "query", "name": "role", "schema": {"type": "string", "defau
 @blp.response(200, Badge)
 @blp.alt_response(202, schema=Badge, description="pending: retry after Retry-After seconds")
 @blp.alt_response(304, description="not modified (If-None-Match)")
-@blp.alt_response(400, schema=Error, description="invalid handle")
-@blp.alt_response(404, schema=Error, description="unknown network")
+@blp.alt_response(400, schema=ErrorResponse, description="invalid handle")
+@blp.alt_response(404, schema=ErrorResponse, description="unknown network")
 def get_badge(network: str, handle: str) -> Response:
     """The badge for one account."""
     role = role_arg()  # parsed by hand: this is the hot path
@@ -66,7 +66,7 @@ def _linkedin(slug: str, role: str) -> Response:
 @blp.route("", methods=["POST"])
 @blp.arguments(BadgeBatchRequest)
 @blp.response(200, BatchResult)
-@blp.alt_response(422, schema=Error, description="invalid body")
+@blp.alt_response(422, schema=ErrorResponse, description="invalid body")
 def post_badges(body: dict) -> Response:
     """Badges for up to 50 accounts, one result per account, in order."""
     import json

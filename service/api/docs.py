@@ -9,7 +9,7 @@ bp = Blueprint("docs", __name__)
 
 @bp.get("/docs")
 def api_docs() -> str:
-    spec = current_app.extensions["flask-smorest"]["apis"][""]["spec"].to_dict()
+    spec = current_app.extensions["candor_api"].spec.to_dict()
     operations = []
     for path, item in sorted(spec.get("paths", {}).items()):
         for method, op in item.items():

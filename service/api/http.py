@@ -12,8 +12,9 @@ from service.reports import Served
 def role_arg() -> str:
     role = request.args.get("role", "general")
     if role not in ROLE_NAMES:
+        choices = f"Must be one of: {', '.join(ROLE_NAMES)}."
         raise ApiError(422, "validation_error", "unknown role",
-                       {"fields": {"query": {"role": [f"Must be one of: {', '.join(ROLE_NAMES)}."]}}})
+                       {"fields": {"query": {"role": [choices]}}})
     return role
 
 
@@ -24,12 +25,12 @@ def json_response(served: Served, *, cache_control: str) -> Response:
         response.headers["Retry-After"] = str(served.retry_after or 2)
         response.headers["Cache-Control"] = "no-store"
         return response
-    if served.etag and served.etag in request.if_none_match:
+    if served.etag and served.etag.strip('"') in request.if_none_match:
         response = Response(status=304)
     else:
         response = Response(served.body, mimetype="application/json")
     if served.etag:
-        response.headers["ETag"] = f'"{served.etag}"'
+        response.headers["ETag"] = served.etag
     response.headers["Cache-Control"] = cache_control if served.state != "snapshot" else "no-store"
     response.headers["X-Candor-Cache"] = served.state
     return response

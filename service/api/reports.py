@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from schemas.common import Error
+from schemas.common import ErrorResponse
 from schemas.report import History, Report
 from schemas.requests import ReportQuery, RoleQuery
 from service.api.http import json_response, role_arg
@@ -32,8 +32,8 @@ def _accounts_arg() -> tuple[str, ...]:
 @blp.arguments(ReportQuery, location="query", as_kwargs=True)
 @blp.response(200, Report)
 @blp.alt_response(202, description="still computing; retry after Retry-After seconds")
-@blp.alt_response(400, schema=Error, description="invalid handle or accounts")
-@blp.alt_response(404, schema=Error, description="unknown network")
+@blp.alt_response(400, schema=ErrorResponse, description="invalid handle or accounts")
+@blp.alt_response(404, schema=ErrorResponse, description="unknown network")
 def get_report(network: str, handle: str, role: str, accounts: str) -> Response:
     """The full report for an account (and optional extra accounts)."""
     served = services().reports.get(f"{network}:{handle}", role, _accounts_arg(),
@@ -45,7 +45,7 @@ def get_report(network: str, handle: str, role: str, accounts: str) -> Response:
 @blp.route("/<network>/<handle>/history")
 @blp.arguments(RoleQuery, location="query", as_kwargs=True)
 @blp.response(200, History)
-@blp.alt_response(400, schema=Error, description="invalid handle")
+@blp.alt_response(400, schema=ErrorResponse, description="invalid handle")
 def get_history(network: str, handle: str, role: str) -> dict:
     """Stored daily snapshots (date, score, band, per-network scores, model version)."""
     role = role_arg()

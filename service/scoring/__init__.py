@@ -13,4 +13,14 @@ ROLES: tuple[str, ...] = catalogue.role_names()
 MODEL_VERSION: str = catalogue.model()["model_version"]
 CALIBRATION_VERSION: str = catalogue.model()["calibration_version"]
 
-__all__ = ["CALIBRATION_VERSION", "MODEL_VERSION", "ROLES", "NetworkInput", "build_report"]
+
+
+def general_caveats() -> list[dict]:
+    """What no score measures: shown with every number, and wherever a status replaces one."""
+    return [dict(c) for c in catalogue.caveat_texts()["general"]]
+
+
+__all__ = [
+    "CALIBRATION_VERSION", "MODEL_VERSION", "ROLES", "NetworkInput", "build_report",
+    "general_caveats",
+]

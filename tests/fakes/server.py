@@ -22,7 +22,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import parse_qs
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 PREFIXES = {
@@ -43,6 +43,11 @@ MODULES = {
     "devto": "devto", "openalex": "openalex", "youtube": "youtube", "x": "x",
     "mastodon": "mastodon",
 }
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: object, **kwargs: object) -> None:
+        pass  # one line per fake call drowns the output of tests and benchmarks
+
+
 FAULTS = ("timeout", "500", "502", "503", "429", "malformed", "truncated", "huge")
 
 
@@ -54,7 +59,8 @@ class FakeUpstream:
         self.path_hits: Counter[str] = Counter()
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self._lock = threading.Lock()
-        self._server = make_server(host, 0, self._wsgi, threaded=True)
+        self._server = make_server(host, 0, self._wsgi, threaded=True,
+                                   request_handler=_QuietHandler)
         self.port = self._server.server_port
         self.host = host
         self.url = f"http://{host}:{self.port}"
