@@ -61,12 +61,15 @@ def render_text(report: dict) -> str:
         contrib = net.get("contribution")
         lines.append(
             f"{net['network']:<14}{net['account'][:35]:<36}{net['status']:<16}"
-            f"{_pct(None if score is None else score * 100):>6}"
-            f"{'-' if contrib is None else format(contrib, '.3f'):>9}")
+            f"{_pct(score):>6}"
+            f"{'-' if contrib is None else format(contrib, '.2f'):>9}")
         for sig in net.get("signals", []):
+            if not sig.get("scored", True):
+                continue
             excluded = f"  excluded {sig['excluded']:g}: {sig['exclusion_reason']}" \
                 if sig.get("excluded") else ""
-            lines.append(f"    {sig['name']:<24} raw {sig['raw']:>10g}  p{_pct(sig['percentile'])}"
+            raw = "not seen" if sig.get("raw") is None else format(sig["raw"], "g")
+            lines.append(f"    {sig['name']:<24} raw {raw:>10}  p{_pct(sig.get('percentile'))}"
                          f"  w {sig['weight']:.2f}{excluded}")
     if report.get("degraded"):
         lines.append("")
