@@ -165,15 +165,17 @@ button.link { font: inherit; background: none; border: 0; padding: 0; color: #1d
     if (typeof b.role === 'string') meta.push(`Role: ${b.role}`);
     if (meta.length) card.append(el('p', { class: 'meta', 'data-field': 'meta', text: meta.join(' · ') }));
 
+    // Bars show each network's share of the total contribution, whatever scale the service uses.
     const nets = Array.isArray(b.networks) ? b.networks.filter((n) => n && typeof n === 'object') : [];
+    const total = nets.reduce((sum, n) => sum + (Number.isFinite(n.contribution) && n.contribution > 0 ? n.contribution : 0), 0);
     if (nets.length) {
       const list = el('ul', { class: 'nets' });
       for (const n of nets.slice(0, 12)) {
-        const share = pct(n.contribution);
+        const share = total > 0 && Number.isFinite(n.contribution) ? Math.round((Math.max(n.contribution, 0) / total) * 100) : null;
         const fill = el('div', { class: 'fill' });
         fill.style.width = `${share || 0}%`;
         const label = NETWORK_LABELS[n.network] || String(n.network || '?');
-        list.append(el('li', { class: 'net' }, el('span', { text: label }),
+        list.append(el('li', { class: 'net', 'data-network': String(n.network || '') }, el('span', { text: label }),
           el('div', { class: 'bar', role: 'img', 'aria-label': `${label}: ${share === null ? 'unknown' : share + ' %'} of the score` }, fill),
           el('span', { text: share === null ? '–' : `${share} %` })));
       }
@@ -191,27 +193,33 @@ button.link { font: inherit; background: none; border: 0; padding: 0; color: #1d
     // "What this doesn't measure": always rendered, never behind a click.
     const limits = el('div', { class: 'section limits', 'data-field': 'limits' }, el('h3', { text: 'What this doesn’t measure' }));
     limits.append(el('p', { text: typeof b.caveat_summary === 'string' && b.caveat_summary ? b.caveat_summary : NOT_MEASURED }));
-    const caveats = Array.isArray(b.caveats) ? b.caveats.filter((c) => c && typeof c.text === 'string').slice(0, 8) : [];
-    if (caveats.length) limits.append(el('ul', {}, ...caveats.map((c) => el('li', { text: c.text }))));
+    const caveats = Array.isArray(b.caveats) ? b.caveats.filter((c) => c && typeof c.text === 'string').slice(0, 12) : [];
+    if (caveats.length) limits.append(el('ul', { class: 'small' }, ...caveats.map((c) => el('li', { text: c.text }))));
     card.append(limits);
 
     const report = safeHttpUrl(b.report_url);
     if (report) card.append(el('p', { class: 'section' }, el('a', { href: report, target: '_blank', rel: 'noopener noreferrer', text: 'Full report' })));
   }
 
-  /** Position a fixed card next to an anchor rectangle, kept inside the viewport. */
+  /** Position a fixed card next to an anchor rectangle, inside the viewport, never covering
+   *  the anchor (the card scrolls instead), so the pointer can move from badge to card. */
   function place(card, rect) {
     card.style.left = '0px';
     card.style.top = '0px';
-    const w = card.offsetWidth;
-    const h = card.offsetHeight;
+    card.style.maxHeight = '';
     const vw = document.documentElement.clientWidth || window.innerWidth;
     const vh = window.innerHeight;
-    let top = rect.bottom + 6;
-    if (top + h > vh - 8 && rect.top - h - 6 >= 8) top = rect.top - h - 6;
+    const below = vh - rect.bottom - 14;
+    const above = rect.top - 14;
+    const natural = card.offsetHeight;
+    const useBelow = natural <= below || below >= above;
+    card.style.maxHeight = `${Math.max(Math.floor(useBelow ? below : above), 80)}px`;
+    const h = card.offsetHeight;
+    const w = card.offsetWidth;
+    const top = useBelow ? rect.bottom + 6 : rect.top - h - 6;
     const left = Math.min(Math.max(8, rect.left), Math.max(8, vw - w - 8));
     card.style.left = `${Math.round(left)}px`;
-    card.style.top = `${Math.round(Math.max(8, Math.min(top, vh - h - 8)))}px`;
+    card.style.top = `${Math.round(Math.max(0, top))}px`;
   }
 
   /** Hover/focus behaviour shared by the profile badge and the link card. */
