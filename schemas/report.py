@@ -9,12 +9,13 @@ REPORT_STATUSES = ("scored", "insufficient_data", "not_found", "opted_out", "not
 
 class SignalBreakdown(Schema):
     name = fields.String(required=True)
-    raw = fields.Float(required=True)
-    excluded = fields.Float(required=True)
+    raw = fields.Float(required=True, allow_none=True)
+    excluded = fields.Float(required=True, allow_none=True)
     exclusion_reason = fields.String(allow_none=True)
-    value = fields.Float(required=True)
+    value = fields.Float(required=True, allow_none=True)
     percentile = fields.Float(allow_none=True)
-    weight = fields.Float(required=True)
+    # null for a signal that was not observed (raw, value) or is shown but not scored (weight)
+    weight = fields.Float(required=True, allow_none=True)
 
 
 class NetworkBreakdown(Schema):
