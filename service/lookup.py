@@ -91,6 +91,16 @@ def score_subject(primary: str, *, role: str = "general", accounts: Iterable[str
     if role not in scoring.ROLES:
         raise ValueError(f"unknown role {role[:40]!r}; one of {', '.join(scoring.ROLES)}")
     now = now or datetime.now(UTC).replace(microsecond=0)
+    primary, inputs = fetch_inputs(primary, accounts=accounts, settings=settings,
+                                   upstream=upstream, now=now, discover=discover)
+    return scoring.build_report(primary, role, inputs, now=now)
+
+
+def fetch_inputs(primary: str, *, accounts: Iterable[str] = (), settings: Settings,
+                 upstream: Upstream, now: datetime,
+                 discover: bool = True) -> tuple[str, list[scoring.NetworkInput]]:
+    """The normalized primary account and every fetched account as model inputs (the
+    self-check needs them for tips). Raises ValueError subclasses for bad input."""
     primary = normalize_account(primary, settings)
     network, handle = parse_account(primary)
     targets = [Target(network, handle, "primary")]
@@ -137,4 +147,4 @@ def score_subject(primary: str, *, role: str = "general", accounts: Iterable[str
     # Primary first, then given accounts, then discovered ones: stable across runs.
     given = [t.account for t in targets]
     order = given + sorted(a for a in results if a not in set(given))
-    return scoring.build_report(primary, role, [results[a] for a in order], now=now)
+    return primary, [results[a] for a in order]

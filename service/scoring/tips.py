@@ -26,10 +26,14 @@ NOT_CHANGED = (
 TIP_ITEM = "tip:next-step"
 
 
-def next_step(network: str, signal: str, value: float, percentile: float) -> float | None:
-    """The value at the next decile above ``percentile`` (capped at the 99th), rounded up to
-    a whole number; None when there is no realistic next step."""
-    target = min(99.0, (math.floor(percentile / 10.0) + 1) * 10.0)
+SECOND_STEP_MAX = 90.0  # a second decile is tried only up to here: the top is not "next"
+
+
+def next_step(network: str, signal: str, value: float, percentile: float,
+              steps: int = 1) -> float | None:
+    """The value at the ``steps``-th decile above ``percentile`` (capped at the 99th),
+    rounded up to a whole number; None when there is no realistic next step."""
+    target = min(99.0, (math.floor(percentile / 10.0) + steps) * 10.0)
     if target <= percentile:
         return None
     to = math.ceil(curve(network, signal).value_at(target) - 1e-9)
@@ -76,15 +80,8 @@ def _signal_tips(subject, role, networks, base, now) -> list[dict]:
                 continue
             if s["excluded"] or not s["observed"]:
                 continue
-            to = next_step(n.network, s["name"], s["value"], s["percentile"])
-            if to is None:
-                continue
-            changed = moved(inputs, i, s["name"], s["value"], to)
-            after = build_report(subject, role, changed, now=now)
-            if after["score"] is None:
-                continue
-            gain = after["score"] - base["score"]
-            if gain <= 0:
+            to, gain = _gain(subject, role, inputs, i, s, base, now)
+            if to is None or gain <= 0:
                 continue
             out.append({
                 "signal": s["name"],
@@ -96,6 +93,25 @@ def _signal_tips(subject, role, networks, base, now) -> list[dict]:
                 "not_changed": NOT_CHANGED,
             })
     return out
+
+
+def _gain(subject, role, inputs, i, s, base, now) -> tuple[float | None, int]:
+    """Re-score with the signal at the next decile; when a decile a hair away moves nothing
+    (29.9th -> 30th), try the one after, but never past SECOND_STEP_MAX."""
+    to, gain = None, 0
+    for steps in (1, 2):
+        step = next_step(inputs[i].network, s["name"], s["value"], s["percentile"], steps)
+        if step is None or (steps == 2 and step > curve(
+                inputs[i].network, s["name"]).value_at(SECOND_STEP_MAX) + 1):
+            break
+        after = build_report(subject, role, moved(inputs, i, s["name"], s["value"], step),
+                             now=now)
+        if after["score"] is None:
+            break
+        to, gain = step, after["score"] - base["score"]
+        if gain > 0:
+            break
+    return to, gain
 
 
 def _link_tips(networks: list[NetworkInput]) -> list[dict]:

@@ -1,0 +1,45 @@
+"""``POST /v1/self-checks``: the JSON twin of the ``/check`` page."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from schemas.common import ErrorResponse
+from schemas.selfcheck import SelfCheckRequest, SelfCheckResponse
+from service import selfcheck
+from service.app import services
+from service.errors import ApiError
+
+blp = Blueprint("selfcheck", __name__, url_prefix="/v1/self-checks",
+                description="The candidate self-check: the report plus improvement tips")
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(SelfCheckRequest)
+@blp.response(200, SelfCheckResponse)
+@blp.alt_response(400, schema=ErrorResponse, description="invalid account")
+@blp.alt_response(422, schema=ErrorResponse, description="the body did not validate")
+def create_self_check(body: dict) -> Response:
+    """Score your own accounts and get tips, each with an estimated gain.
+
+    Computed fresh and never stored as a snapshot. Tips name one signal each, sorted by
+    estimated gain; gameable signals (volume, followers) and excluded inputs never get one.
+    """
+    svc = services()
+    try:
+        accounts = selfcheck.normalize_all(body["accounts"], svc.settings)
+        result = selfcheck.run(accounts, body["role"], discover=body["discover"],
+                               settings=svc.settings, upstream=svc.upstream,
+                               database=svc.database, base_url=request.host_url)
+    except selfcheck.AccountError as exc:
+        raise ApiError(400, "invalid_account", exc.message, {"account": exc.text[:300]}) from exc
+    data = {**result.report, "hover_card": result.badge,
+            "published_accounts": result.published}
+    # The report is returned as the model built it (every field), like /v1/reports.
+    response = Response(json.dumps(data, sort_keys=True, ensure_ascii=False),
+                        mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
