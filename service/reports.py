@@ -24,6 +24,9 @@ from service.store.db import Database
 from service.upstream import Upstream
 
 BADGE_WAIT_SECONDS = 3.0
+# Validated subjects and cache keys are remembered per process: building a connector to
+# validate a handle costs more than the whole cache hit it precedes. Bounded, cleared when full.
+_MEMO_MAX = 4096
 
 
 @dataclass
@@ -66,6 +69,7 @@ class ReportService:
         self.upstream = upstream
         self.cache = cache
         self.database = database
+        self._resolved: dict[tuple, tuple[str, tuple[str, ...], str]] = {}
 
     # -- computing -------------------------------------------------------------------
     def compute(self, subject: str, role: str, accounts: tuple[str, ...],
@@ -92,11 +96,23 @@ class ReportService:
             raise invalid_account(exc) from exc
         return subject, tuple(sorted(extra))
 
+    def _resolve(self, subject: str, role: str,
+                 accounts: tuple[str, ...]) -> tuple[str, tuple[str, ...], str]:
+        """Normalized subject, extra accounts and cache key; remembered (invalid input is not)."""
+        memo = (subject, role, accounts)
+        resolved = self._resolved.get(memo)
+        if resolved is None:
+            subject, accounts = self._normalize(subject, accounts)
+            resolved = (subject, accounts, cache_key(subject, role, accounts))
+            if len(self._resolved) >= _MEMO_MAX:
+                self._resolved.clear()
+            self._resolved[memo] = resolved
+        return resolved
+
     def get(self, subject: str, role: str, accounts: tuple[str, ...] = (), *, part: str,
             base_url: str, wait: float) -> Served:
         """Serve ``part`` ("report" or "badge") for a subject, computing on a miss."""
-        subject, accounts = self._normalize(subject, accounts)
-        key = cache_key(subject, role, accounts)
+        subject, accounts, key = self._resolve(subject, role, accounts)
         try:
             envelope, state = self.cache.get_or_compute(
                 key, lambda: self.compute(subject, role, accounts, base_url), wait=wait)

@@ -10,7 +10,7 @@ from flask_smorest import Api
 # Adding an endpoint family means adding a module here exposing ``blp`` (flask-smorest) or
 # ``bp`` (plain Flask, for pages that are not part of the JSON API).
 BLUEPRINT_MODULES = ("health", "reports", "badges", "docs", "lookups", "claims", "me", "audit",
-                     "pages", "selfcheck")
+                     "pages", "selfcheck", "ping")
 
 
 def register_blueprints(app: Flask, api: Api) -> None:

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from schemas.badge import Badge, BatchResult
 from schemas.common import ErrorResponse
 from schemas.requests import BadgeBatchRequest
-from service.api.http import json_response, role_arg
+from service.api.http import documented, host_url, json_response, role_arg
 from service.app import services
 from service.badges import status_badge
 from service.errors import ApiError
@@ -21,12 +21,14 @@ ROLE_PARAM = {"in": "query", "name": "role", "schema": {"type": "string", "defau
 
 
 @blp.route("/<network>/<handle>")
-@blp.doc(parameters=[ROLE_PARAM])
-@blp.response(200, Badge)
-@blp.alt_response(202, schema=Badge, description="pending: retry after Retry-After seconds")
-@blp.alt_response(304, description="not modified (If-None-Match)")
-@blp.alt_response(400, schema=ErrorResponse, description="invalid handle")
-@blp.alt_response(404, schema=ErrorResponse, description="unknown network")
+@documented(
+    blp.doc(parameters=[ROLE_PARAM]),
+    blp.response(200, Badge),
+    blp.alt_response(202, schema=Badge, description="pending: retry after Retry-After seconds"),
+    blp.alt_response(304, description="not modified (If-None-Match)"),
+    blp.alt_response(400, schema=ErrorResponse, description="invalid handle"),
+    blp.alt_response(404, schema=ErrorResponse, description="unknown network"),
+)
 def get_badge(network: str, handle: str) -> Response:
     """The badge for one account."""
     role = role_arg()  # parsed by hand: this is the hot path
@@ -34,7 +36,7 @@ def get_badge(network: str, handle: str) -> Response:
     subject = f"{network}:{handle}"
     if network == "linkedin":
         return _linkedin(handle, role)
-    served = reports.get(subject, role, part="badge", base_url=request.host_url,
+    served = reports.get(subject, role, part="badge", base_url=host_url(),
                          wait=BADGE_WAIT_SECONDS)
     if served.status_code == 202:
         served.body = dumps(_pending(subject, role))
