@@ -145,6 +145,13 @@ class ReportService:
                     base_url: str) -> list[tuple[str, Served | ApiError]]:
         return badge_batch(self, accounts, role, base_url)
 
+    def linkedin_subject(self, slug: str) -> str | None:
+        """The claimed subject whose owner declared this LinkedIn profile, or None."""
+        from service.store import claims
+
+        with self.database.session() as session:
+            return claims.linkedin_subject(session, slug[:100])
+
     def history(self, subject: str, role: str) -> dict:
         subject, _ = self._normalize(subject, ())
         with self.database.session() as session:

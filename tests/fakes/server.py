@@ -48,7 +48,7 @@ class _QuietHandler(WSGIRequestHandler):
         pass  # one line per fake call drowns the output of tests and benchmarks
 
 
-FAULTS = ("timeout", "500", "502", "503", "429", "malformed", "truncated", "huge")
+FAULTS = ("timeout", "500", "502", "503", "429", "429-short", "malformed", "truncated", "huge")
 
 
 class FakeUpstream:
@@ -149,6 +149,9 @@ class FakeUpstream:
         if fault == "429":
             return Response(b'{"message":"rate limited"}', status=429,
                             headers={"Retry-After": "120"}, content_type="application/json")
+        if fault == "429-short":  # a rate limit that lifts after a second (retry tests)
+            return Response(b'{"message":"rate limited"}', status=429,
+                            headers={"Retry-After": "1"}, content_type="application/json")
         if fault == "malformed":
             return Response(b'{"login": "x", ', status=200, content_type="application/json")
         if fault == "truncated":

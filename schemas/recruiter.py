@@ -1,0 +1,123 @@
+"""The recruiter API, claims and the scored person's controls.
+
+Bodies reject unknown fields (marshmallow's default): there is deliberately no ``sort``,
+``min_score`` or any other way to rank or filter people by score.
+"""
+
+from marshmallow import Schema, fields, validate
+
+from schemas.requests import ACCOUNT, ROLE_NAMES
+
+MAX_SUBJECTS = 100
+
+
+class LookupSubject(Schema):
+    accounts = fields.List(ACCOUNT, required=True, validate=validate.Length(min=1, max=20),
+                           metadata={"description": "network:handle; the first is the subject"})
+    role = fields.String(load_default="general", validate=validate.OneOf(ROLE_NAMES))
+
+
+class LookupRequest(Schema):
+    subjects = fields.List(fields.Nested(LookupSubject), required=True,
+                           validate=validate.Length(min=1, max=MAX_SUBJECTS))
+    purpose = fields.String(load_default=None, allow_none=True,
+                            validate=validate.Length(max=500))
+
+
+class Notice(Schema):
+    decision = fields.String()
+    data_used = fields.String()
+    person_rights = fields.Dict()
+    documentation = fields.String()
+
+
+class LookupResult(Schema):
+    subject = fields.String()
+    role = fields.String()
+    accounts = fields.List(fields.String())
+    status = fields.String(metadata={"description": "report status, or pending, opted_out, "
+                                                    "not_claimed, unavailable"})
+    report = fields.Dict(allow_none=True)
+    notice = fields.Nested(Notice)
+
+
+class Lookup(Schema):
+    id = fields.String(allow_none=True)
+    status = fields.String()
+    done = fields.Integer()
+    total = fields.Integer()
+    purpose = fields.String(allow_none=True)
+    results = fields.List(fields.Nested(LookupResult))
+
+
+class PageQuery(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    page_size = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class AuditEntry(Schema):
+    subject = fields.String()
+    role = fields.String()
+    purpose = fields.String(allow_none=True)
+    status = fields.String()
+    time = fields.String()
+
+
+class AuditPage(Schema):
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+    entries = fields.List(fields.Nested(AuditEntry))
+
+
+class ClaimRequest(Schema):
+    account = fields.String(required=True, validate=validate.Length(min=3, max=300))
+
+
+class ClaimCreated(Schema):
+    id = fields.String()
+    account = fields.String()
+    code = fields.String()
+    status = fields.String()
+    instructions = fields.String()
+
+
+class ClaimVerified(Schema):
+    id = fields.String()
+    account = fields.String()
+    status = fields.String()
+    token = fields.String(metadata={"description": "shown once; send as Bearer on /v1/me"})
+
+
+class AccessEntry(Schema):
+    subject = fields.String()
+    key_name = fields.String()
+    role = fields.String()
+    purpose = fields.String(allow_none=True)
+    status = fields.String()
+    time = fields.String()
+
+
+class AccessLog(Schema):
+    page = fields.Integer()
+    page_size = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+    entries = fields.List(fields.Nested(AccessEntry))
+
+
+class LinksRequest(Schema):
+    accounts = fields.List(ACCOUNT, load_default=list, validate=validate.Length(max=20))
+    linkedin = fields.String(load_default=None, allow_none=True,
+                             validate=validate.Length(max=300),
+                             metadata={"example": "https://www.linkedin.com/in/jane-doe"})
+
+
+class Me(Schema):
+    id = fields.String()
+    account = fields.String()
+    status = fields.String()
+    opted_out = fields.Boolean()
+    extra_accounts = fields.List(fields.String())
+    linkedin_url = fields.String(allow_none=True)

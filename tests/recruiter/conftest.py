@@ -1,0 +1,122 @@
+"""Fixtures for the recruiter API and the person's controls: apps on the fakes, keys, the
+local Redis (a database number of our own, flushed before and after) and PostgreSQL
+(a schema of our own, dropped afterwards)."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+
+from service import create_app
+from service.config import Settings
+from service.store import keys
+from service.store.db import Database
+from service.store.migrate import upgrade
+
+# db 13 is used by nobody else in this repository (cache tests use 0, benchmarks 8).
+REDIS_URL = os.environ.get("CANDOR_TEST_RECRUITER_REDIS_URL", "redis://127.0.0.1:6379/13")
+PG_URL = os.environ.get("CANDOR_TEST_POSTGRES_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def make_settings(upstream_server, instance, **env_extra: str) -> Settings:
+    env = upstream_server.env()
+    env["CANDOR_INSTANCE_PATH"] = str(instance)
+    env.update(env_extra)
+    return Settings.from_env(env)
+
+
+def build_app(settings: Settings):
+    upgrade(settings)
+    app = create_app(settings)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def app_settings(upstream_server, tmp_path) -> Settings:
+    return make_settings(upstream_server, tmp_path / "instance")
+
+
+@pytest.fixture
+def app(app_settings):
+    return build_app(app_settings)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def new_key() -> Callable[..., tuple[int, str]]:
+    """``new_key(app, name=..., scopes=..., per_minute=...)`` → (id, raw key)."""
+
+    def make(app, name: str = "Acme recruiting", scopes: tuple[str, ...] = ("lookups",),
+             per_minute: int | None = None) -> tuple[int, str]:
+        with app.extensions["candor"].database.session() as session:
+            info, raw = keys.create_key(session, name, scopes=scopes, rate_per_minute=per_minute)
+        return info.id, raw
+
+    return make
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
+    client.flushdb()
+    yield REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    admin = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc.orig}")
+    schema = f"candor_recruiter_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def auth(raw: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def wait_done(client, location: str, raw: str, timeout: float = 30.0) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        data = client.get(location, headers=auth(raw)).get_json()
+        if data["status"] == "done" or time.monotonic() > deadline:
+            return data
+        time.sleep(0.05)
+
+
+def dispose(app) -> None:
+    services = app.extensions["candor"]
+    services.database.dispose()
+    services.cache.close()
+
+
+__all__ = ["Database", "auth", "build_app", "dispose", "make_settings", "wait_done"]
