@@ -329,6 +329,9 @@ def test_keyboard_focus_zoom_and_dark_mode(ext):
     box = card.bounding_box()
     assert box["x"] >= 0 and box["y"] >= 0
     assert box["x"] + box["width"] <= 550 and box["y"] + box["height"] <= 350
+    # "What this doesn't measure" is in view without scrolling the card.
+    limits = card.locator("[data-field=limits]").bounding_box()
+    assert limits["y"] + limits["height"] <= box["y"] + box["height"]
     bg = card.evaluate("c => getComputedStyle(c).backgroundColor")
     assert bg == "rgb(17, 24, 39)"  # the dark palette
     shoot(page, "github-card-dark-200pct")

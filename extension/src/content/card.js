@@ -157,8 +157,17 @@ button.link { font: inherit; background: none; border: 0; padding: 0; color: #1d
       card.append(btn);
     }
     if (account && account.startsWith('linkedin:') && s !== 'not_claimed') {
-      card.append(el('p', { class: 'small', text: `${LINKEDIN_NOTE} This score comes from the public accounts of the person who claimed this LinkedIn URL.` }));
+      card.append(el('p', { class: 'small', text: s === 'scored'
+        ? `${LINKEDIN_NOTE} This score comes from the public accounts of the person who claimed this LinkedIn URL.`
+        : LINKEDIN_NOTE }));
     }
+
+    // "What this doesn't measure": always rendered, near the top so it is in view without
+    // scrolling or clicking; the full caveat list follows further down.
+    const limits = el('div', { class: 'section limits', 'data-field': 'limits' }, el('h3', { text: 'What this doesn’t measure' }));
+    limits.append(el('p', { text: typeof b.caveat_summary === 'string' && b.caveat_summary ? b.caveat_summary : NOT_MEASURED }));
+    card.append(limits);
+    const caveats = Array.isArray(b.caveats) ? b.caveats.filter((c) => c && typeof c.text === 'string').slice(0, 12) : [];
 
     const meta = [];
     if (Number.isFinite(b.confidence)) meta.push(`Confidence ${pct(b.confidence)} %`);
@@ -190,12 +199,8 @@ button.link { font: inherit; background: none; border: 0; padding: 0; color: #1d
       card.append(el('p', { class: 'meta', 'data-field': 'computed', text }));
     }
 
-    // "What this doesn't measure": always rendered, never behind a click.
-    const limits = el('div', { class: 'section limits', 'data-field': 'limits' }, el('h3', { text: 'What this doesn’t measure' }));
-    limits.append(el('p', { text: typeof b.caveat_summary === 'string' && b.caveat_summary ? b.caveat_summary : NOT_MEASURED }));
-    const caveats = Array.isArray(b.caveats) ? b.caveats.filter((c) => c && typeof c.text === 'string').slice(0, 12) : [];
-    if (caveats.length) limits.append(el('ul', { class: 'small' }, ...caveats.map((c) => el('li', { text: c.text }))));
-    card.append(limits);
+    if (caveats.length) card.append(el('div', { class: 'section' }, el('h3', { text: 'Limits of this report' }),
+      el('ul', { class: 'small' }, ...caveats.map((c) => el('li', { text: c.text })))));
 
     const report = safeHttpUrl(b.report_url);
     if (report) card.append(el('p', { class: 'section' }, el('a', { href: report, target: '_blank', rel: 'noopener noreferrer', text: 'Full report' })));
