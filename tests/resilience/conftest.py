@@ -26,6 +26,13 @@ RETRY_AFTER = 1
 
 
 class ShortRetryFake(FakeUpstream):
+    def start(self) -> ShortRetryFake:
+        # A short poll interval: stopping a server takes up to one interval, per test.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)
+        self._thread.start()
+        return self
+
     @staticmethod
     def _fault(fault: str) -> Response:
         if fault == "429":
@@ -48,7 +55,8 @@ class LiveServer:
         self.app = create_app(settings)
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=_Quiet)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True)
 
     @property
     def services(self) -> Any:

@@ -58,7 +58,7 @@ def test_kill_9_of_a_worker_mid_request_loses_no_committed_snapshot():
                     return subject, role, None, None  # the killed worker's requests
                 return subject, role, status, json.loads(body)
 
-            plan = [(s, r) for r in ROLES for s in subjects]
+            plan = [(s, r) for r in ROLES[:4] for s in subjects]
             killer = threading.Timer(0.6, os.kill, (before[0], signal.SIGKILL))
             killer.start()
             with ThreadPoolExecutor(8) as pool:
