@@ -46,6 +46,7 @@ class SelfCheck:
     accounts: list[str]  # the accounts the check ran on, primary first
     published: list[dict] = field(default_factory=list)  # links on the primary profile
     history: list[dict] = field(default_factory=list)
+    profile: dict | None = None  # name and bio of the primary profile ("is this you?")
 
 
 def split_accounts(text: str) -> list[str]:
@@ -116,7 +117,18 @@ def run(accounts: list[str], role: str, *, discover: bool, settings: Settings,
         accounts=[n.account for n in inputs],
         published=_published(inputs, settings),
         history=_history(database, primary, role),
+        profile=_profile(inputs),
     )
+
+
+def _profile(inputs: list[scoring.NetworkInput]) -> dict | None:
+    """Public name and bio of the primary profile: attacker-controlled text, shown escaped
+    and never in the JSON report (which carries no profile text)."""
+    primary = next((n for n in inputs if n.linked_by == "primary" and n.data), None)
+    if primary is None:
+        return None
+    return {"account": primary.account, "name": (primary.data.display_name or "")[:200],
+            "bio": (primary.data.bio or "")[:500]}
 
 
 def _published(inputs: list[scoring.NetworkInput], settings: Settings) -> list[dict]:
