@@ -3,10 +3,10 @@
 One gunicorn instance with the production config (gthread, 2 workers by default) on
 127.0.0.1, the report cache in Redis, the fake upstream behind it. The badge is warmed once,
 then the load generator alternates between ``/v1/ping`` (constant bytes of badge size: the
-floor of Flask + gunicorn here) and the badge, a few rounds each, and the best round of each
-is kept. Goal: badge rps / ping rps >= 0.80.
+floor of Flask + gunicorn here) and the badge in paired rounds; the median of the
+per-round ratios is reported (and the best round of each). Goal: badge rps / ping rps >= 0.80.
 
-    python -m bench.badge_hot_path [--seconds 5] [--connections 32] [--rounds 2]
+    python -m bench.badge_hot_path [--seconds 3] [--connections 32] [--rounds 5]
 
 The app is the real one with its per-IP badge rate limit switched off (``bench._servers``):
 the load comes from a single IP and would otherwise measure 429 answers.
@@ -84,9 +84,9 @@ def python_rps(port: int, path: str, seconds: float, connections: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/8",
                         help="a Redis db this benchmark may flush")
@@ -113,17 +113,20 @@ def main() -> None:
             badge.append(measure(server.port, BADGE, seconds, args.connections))
         upstream_calls = sum(fake.hits.values()) - calls_after_warmup
     best_ping, best_badge = max(ping), max(badge)
-    med_ping, med_badge = statistics.median(ping), statistics.median(badge)
+    # Paired rounds (ping then badge, back to back) cancel slow drifts in machine load from
+    # other processes; the median of the per-round ratios is the headline figure.
+    pairs = [b / p for p, b in zip(ping, badge, strict=True) if p > 0]
+    paired = statistics.median(pairs) if pairs else float("nan")
     print(f"load generator: {'wrk' if use_wrk else 'python threads'}, {args.connections} "
           f"connections, {seconds}s x {args.rounds} rounds, gunicorn gthread "
           f"{args.workers} workers, cache {args.cache_url.split('://')[0]}, "
           "per-IP rate limit off (one client IP)")
     print(f"ping  rps per round: {', '.join(f'{r:,.0f}' for r in ping)}")
     print(f"badge rps per round: {', '.join(f'{r:,.0f}' for r in badge)}")
-    print(f"constant /v1/ping  {best_ping:,.0f} req/s")
-    print(f"badge cache hit    {best_badge:,.0f} req/s")
-    print(f"ratio badge/ping   {best_badge / best_ping:.3f} best rounds, "
-          f"{med_badge / med_ping:.3f} medians (goal >= {GOAL:.2f})")
+    print(f"constant /v1/ping  {best_ping:,.0f} req/s (best round)")
+    print(f"badge cache hit    {best_badge:,.0f} req/s (best round)")
+    print(f"ratio badge/ping   {paired:.3f} median of paired rounds, "
+          f"{best_badge / best_ping:.3f} best/best (goal >= {GOAL:.2f})")
     print(f"upstream calls during the load: {upstream_calls}")
 
 
