@@ -16,6 +16,9 @@ class SignalBreakdown(Schema):
     percentile = fields.Float(allow_none=True)
     # null for a signal that was not observed (raw, value) or is shown but not scored (weight)
     weight = fields.Float(required=True, allow_none=True)
+    scored = fields.Boolean()
+    observed = fields.Boolean()
+    decayed = fields.Float(allow_none=True)
 
 
 class NetworkBreakdown(Schema):
@@ -31,6 +34,11 @@ class NetworkBreakdown(Schema):
     contribution = fields.Float(allow_none=True)
     fetched_at = fields.String(allow_none=True)
     flags = fields.List(fields.String())
+    network_score_raw = fields.Float(allow_none=True)
+    evidence = fields.Float(allow_none=True)
+    weighted = fields.Float(allow_none=True)
+    calibration = fields.Dict(allow_none=True, metadata={
+        "description": "the population this network's percentiles come from, and its version"})
 
 
 class Exclusion(Schema):
@@ -73,6 +81,8 @@ class Report(Schema):
     stale = fields.Integer(allow_none=True, metadata={
         "description": "age in seconds when served from cache after an upstream failure"})
     degraded = fields.List(fields.Nested(Degraded), required=True)
+    computation = fields.Dict(allow_none=True, metadata={
+        "description": "how the networks combine into the score: formula and constants"})
 
 
 class HistoryPoint(Schema):

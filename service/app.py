@@ -13,6 +13,17 @@ from service.errors import register_error_handlers
 MAX_BODY_BYTES = 256 * 1024
 
 
+def _api_class() -> type[Api]:
+    from schemas.common import ErrorResponse
+
+    class CandorApi(Api):
+        # The documented 422/default responses must be our error envelope (errors.py), not
+        # flask-smorest's own error shape, or clients and fuzzers read a wrong contract.
+        ERROR_SCHEMA = ErrorResponse
+
+    return CandorApi
+
+
 @dataclass
 class Services:
     """Everything a request handler may reach, built once per app."""
@@ -55,7 +66,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings=settings, upstream=upstream, cache=cache, database=database,
         reports=ReportService(settings, upstream, cache, database))
 
-    api = Api(app)
+    api = _api_class()(app)
     app.extensions["candor_api"] = api
     from service.api import register_blueprints
 
