@@ -18,6 +18,8 @@ Handles served (dates are around 2026-11; tests pass ``now=2026-11-20``):
 - ``forbidden``: 403 without rate-limit markers (e.g. blocked by policy).
 - ``octocat`` repos page 1 links to page 2 through the ``Link`` header.
 
+- ``bench-<n>`` (digits): generated plain users, no repos or events (benchmarks).
+
 Anything else: the real 404 body ``{"message": "Not Found", ...}``.
 """
 
@@ -166,6 +168,14 @@ def _not_found() -> tuple[int, dict[str, str], Any]:
                              "status": "404"}
 
 
+def _generated(login: str) -> dict[str, Any] | None:
+    """``bench-<n>``: plain users made up on demand (benchmarks need many distinct ones)."""
+    if not login.startswith("bench-") or not login[6:].isdigit():
+        return None
+    return _user(login, 9200000 + int(login[6:]), followers=int(login[6:]) % 50,
+                 created_at="2019-01-01T00:00:00Z")
+
+
 def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]):
     parts = [p for p in path.split("/") if p]
     if parts[:2] == ["search", "issues"]:
@@ -193,7 +203,7 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]):
     if login == "forbidden":
         return 403, dict(RATE), {"message": "Resource protected by organization SAML enforcement.",
                                  "documentation_url": DOC}
-    user = USERS.get(login)
+    user = USERS.get(login) or _generated(login)
     if user is None:
         return _not_found()
     rest = parts[2:]
