@@ -19,6 +19,7 @@ and claims; the badge limit sends Flask-Limiter's ``X-RateLimit-Limit``, ``-Rema
 from __future__ import annotations
 
 import math
+import os
 import time
 
 from flask import Flask, Response, current_app, g
@@ -28,7 +29,10 @@ from limits import parse
 
 from service.errors import ApiError, error_response
 
-BADGE_LIMIT = "300/minute"
+BADGE_LIMIT = os.environ.get("CANDOR_BADGE_LIMIT", "300/minute")
+# Each self-check refetches every network (tips need the model inputs), so it is the most
+# expensive public page: a tighter per-IP limit keeps it from being used as a fan-out.
+CHECK_LIMIT = os.environ.get("CANDOR_CHECK_LIMIT", "30/minute")
 CLAIM_LIMIT = "20/hour"
 KEY_PREFIX = "candor-rl"
 
@@ -52,6 +56,11 @@ def init_limiter(app: Flask) -> Limiter:
     from service.api.badges import blp as badges
 
     limiter.limit(BADGE_LIMIT)(badges)
+    from service.api.pages import bp as pages
+    from service.api.selfcheck import blp as selfcheck
+
+    limiter.limit(CHECK_LIMIT, exempt_when=_not_a_check)(pages)
+    limiter.limit(CHECK_LIMIT)(selfcheck)
     app.extensions["candor_limiter"] = limiter
     app.after_request(_key_limit_headers)
     app.register_error_handler(RateLimitExceeded, _breached)
@@ -70,6 +79,13 @@ def _names() -> dict:
 
 
 _HEADERS = _names()
+
+
+def _not_a_check() -> bool:
+    """Only the self-check itself is limited; the methodology page and the empty form are not."""
+    from flask import request
+
+    return request.path != "/check" or not request.args
 
 
 def _breached(exc: Exception) -> Response:

@@ -81,7 +81,9 @@ class ReportService:
         else:
             report = score_subject(subject, role=role, accounts=accounts,
                                    settings=self.settings, upstream=self.upstream)
-            if report["status"] in ("scored", "insufficient_data"):
+            # A degraded report must not replace the day's complete snapshot: when the cache
+            # is down, the snapshot is what gets served.
+            if report["status"] in ("scored", "insufficient_data") and not report["degraded"]:
                 with self.database.session() as session:
                     snapshots.save(session, report, role=role)
         badge = badge_from_report(report, base_url)
