@@ -88,7 +88,8 @@ class FakeUpstream:
 
     def env(self) -> dict[str, str]:
         """``CANDOR_*`` variables that point every connector at this server."""
-        env = {f"CANDOR_{name}_API_URL": f"{self.url}/{prefix}" for prefix, name in PREFIXES.items()}
+        env = {f"CANDOR_{name}_API_URL": f"{self.url}/{prefix}"
+               for prefix, name in PREFIXES.items()}
         env["CANDOR_MASTODON_SCHEME"] = "http"
         env["CANDOR_ALLOW_HOSTS"] = self.mastodon_host
         env["CANDOR_YOUTUBE_KEY"] = "fake-youtube-key"
@@ -118,10 +119,7 @@ class FakeUpstream:
         if self.latency:
             time.sleep(self.latency)
         fault = self.faults.get(network) or self.faults.get("*")
-        if fault:
-            response = self._fault(fault)
-        else:
-            response = self._answer(network, sub, request)
+        response = self._fault(fault) if fault else self._answer(network, sub, request)
         return response(environ, start_response)
 
     def _answer(self, network: str, sub: str, request: Request) -> Response:
