@@ -1,10 +1,13 @@
-"""Shared fixtures: the local fake upstream server and Settings pointing at it."""
+"""Shared fixtures: the local fake upstream server, Settings pointing at it, and the real app
+on embedded defaults (``app``/``client``, as in Flask's tutorial)."""
 
 from __future__ import annotations
 
 import pytest
 
+from service import create_app
 from service.config import Settings
+from service.store.migrate import upgrade
 from service.upstream import Upstream
 from tests.fakes.server import FakeUpstream
 
@@ -35,3 +38,23 @@ def settings(upstream_server, tmp_path) -> Settings:
 @pytest.fixture
 def upstream(settings) -> Upstream:
     return Upstream(settings)
+
+
+@pytest.fixture
+def app_settings(upstream_server, tmp_path) -> Settings:
+    env = upstream_server.env()
+    env["CANDOR_INSTANCE_PATH"] = str(tmp_path / "instance")
+    return Settings.from_env(env)
+
+
+@pytest.fixture
+def app(app_settings):
+    upgrade(app_settings)
+    app = create_app(app_settings)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -6,24 +6,20 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
 import redis
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
 
 from service import create_app
 from service.config import Settings
 from service.store import keys
 from service.store.db import Database
 from service.store.migrate import upgrade
+from tests.databases import postgres_schema
 
 # db 13 is used by nobody else in this repository (cache tests use 0, benchmarks 8).
 REDIS_URL = os.environ.get("CANDOR_TEST_RECRUITER_REDIS_URL", "redis://127.0.0.1:6379/13")
-PG_URL = os.environ.get("CANDOR_TEST_POSTGRES_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
 def make_settings(upstream_server, instance, **env_extra: str) -> Settings:
@@ -83,21 +79,8 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    admin = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc.orig}")
-    schema = f"candor_recruiter_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema("candor_recruiter") as (url, _schema):
+        yield url
 
 
 def auth(raw: str) -> dict[str, str]:

@@ -3,21 +3,16 @@ the snapshot fallback when the cache is down. Each test gets its own schema, dro
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, text
 
 from service import create_app
 from service.store.migrate import upgrade
+from tests.databases import PG_URL, postgres_schema
 from tests.service.conftest import make_settings
 
-PG_URL = os.environ.get(
-    "CANDOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 REPORT = "/v1/reports/github/octocat"
 
 pytestmark = pytest.mark.postgres
@@ -26,21 +21,8 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture
 def pg_schema() -> Iterator[tuple[str, str]]:
     """(url whose connections use a new empty schema, schema name)."""
-    admin = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc.orig}")
-    schema = f"candor_svc_{uuid.uuid4().hex[:16]}"
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False), schema
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with postgres_schema("candor_svc") as created:
+        yield created
 
 
 @pytest.fixture

@@ -6,46 +6,21 @@ search_path), dropped afterwards, so parallel runs by other people never see our
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
 
 from service.config import Settings
 from service.store import migrate
 from service.store.db import Database
-
-PG_URL = os.environ.get(
-    "CANDOR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-
-
-@pytest.fixture(scope="session")
-def pg_admin() -> Iterator[Engine]:
-    engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        engine.dispose()
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {exc.orig}")
-    yield engine
-    engine.dispose()
+from tests.databases import postgres_schema
 
 
 @pytest.fixture
-def pg_url(pg_admin: Engine) -> Iterator[str]:
+def pg_url() -> Iterator[str]:
     """A URL whose connections live in a new, empty schema of their own."""
-    schema = f"candor_test_{uuid.uuid4().hex[:16]}"
-    with pg_admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with pg_admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    with postgres_schema("candor_test") as (url, _schema):
+        yield url
 
 
 @pytest.fixture(
