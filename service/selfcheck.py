@@ -16,7 +16,7 @@ from service import scoring
 from service.badges import badge_from_report
 from service.config import Settings
 from service.lookup import fetch_inputs, normalize_account
-from service.networks import NETWORKS, github, mastodon
+from service.networks import NETWORKS, links
 from service.networks.base import UnknownNetwork
 from service.reports import opted_out_report
 from service.scoring.tips import tips_for
@@ -60,8 +60,7 @@ def to_account(text: str, settings: Settings) -> str:
     candidate = raw
     head = raw.split("/", 1)[0]
     if "://" in raw or ("/" in raw and "." in head and ":" not in head):
-        candidate = github.account_from_url(raw) or mastodon.account_from_url(
-            raw if "://" in raw else "https://" + raw) or ""
+        candidate = links.account_from_url(raw, provider="mastodon") or ""
         if candidate.startswith("linkedin:"):
             raise AccountError(raw, "LinkedIn offers no public data, so Candor cannot read it. "
                                "Claim your profile to show a score on your LinkedIn page.")

@@ -16,7 +16,7 @@ from typing import Any
 
 from service.networks.base import Connector as BaseConnector
 from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
-from service.networks.github import account_from_url
+from service.networks.links import account_from_url
 from service.upstream import UpstreamError
 
 # GitLab's namespace rule: letters, digits, "_", "-", "."; cannot start with "-", cannot end

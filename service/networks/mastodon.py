@@ -17,11 +17,10 @@ from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from statistics import median
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import idna
 
-from service.networks import base
+from service.networks import base, links
 from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
 from service.upstream import UpstreamError
 
@@ -238,44 +237,7 @@ def hrefs(markup: str) -> list[str]:
     return _parse(markup).hrefs
 
 
-SIMPLE_HOSTS = {
-    "github.com": "github", "gitlab.com": "gitlab", "dev.to": "devto",
-    "x.com": "x", "twitter.com": "x", "mobile.twitter.com": "x",
-}
-
-
 def account_from_url(url: str) -> str | None:
-    """Map a profile URL to ``network:handle`` when it names one person's account.
-
-    Only the URL's shape is read; the handle is validated later by the lookup layer.
-    """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    host = parts.hostname.lower().removeprefix("www.")
-    segs = [s for s in parts.path.split("/") if s]
-    if host in SIMPLE_HOSTS and len(segs) == 1 and not segs[0].startswith("@"):
-        return f"{SIMPLE_HOSTS[host]}:{segs[0]}"
-    if host == "stackoverflow.com" and len(segs) >= 2 and segs[0] == "users" \
-            and segs[1].isdigit():
-        return f"stackoverflow:{segs[1]}"
-    if host == "bsky.app" and len(segs) == 2 and segs[0] == "profile":
-        return f"bluesky:{segs[1].lower()}"
-    if host == "news.ycombinator.com" and segs == ["user"]:
-        ids = parse_qs(parts.query).get("id")
-        return f"hackernews:{ids[0]}" if ids else None
-    if host == "orcid.org" and len(segs) == 1:
-        return f"orcid:{segs[0]}"
-    if host in ("youtube.com", "m.youtube.com"):
-        if len(segs) == 1 and segs[0].startswith("@"):
-            return f"youtube:{segs[0].lower()}"
-        if len(segs) == 2 and segs[0] == "channel":
-            return f"youtube:{segs[1]}"
-        return None
-    if len(segs) == 1 and segs[0].startswith("@") and len(segs[0]) > 1 and "." in host:
-        # https://instance/@user is the Mastodon (and most fediverse) profile URL shape.
-        return f"mastodon:{segs[0][1:].lower()}@{host}"
-    return None
+    """A verified Mastodon field's URL as ``network:handle``; ``https://host/@user`` counts
+    as a fediverse account here because the field sits on a fediverse profile."""
+    return links.account_from_url(url, provider="mastodon")

@@ -190,3 +190,9 @@ def test_invalid_handles_make_no_request(github, upstream_server, bad):
 ])
 def test_account_from_url(url, provider, account):
     assert account_from_url(url, provider) == account
+
+
+@pytest.mark.parametrize("url", ["https://github.com/rails/rails", "https://gitlab.com/a/b",
+                                 "https://dev.to/ben/some-article-123"])
+def test_a_repository_or_article_url_names_no_person(url):
+    assert account_from_url(url) is None
