@@ -10,6 +10,12 @@ computed at once across every worker (a Redis semaphore; a local one without Red
 of the upstream client's per-host connection slots. A subject whose networks answered
 "rate limited" is not failed: the network is put in a cooldown that every job honours and
 the subject is retried after it.
+
+Killed workers: a running job keeps a short lease in Redis (``candor:lookups:lease:<id>``,
+renewed every few seconds). ``candor worker`` sweeps every few seconds for lookups that are
+not done, hold no lease and are not waiting in the queue, and enqueues them again; the new
+run only computes the items still queued. RQ's own abandoned-job retry (after its heartbeat
+TTL, minutes later) may run the job once more, which is harmless for the same reason.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from service import recruiter
@@ -35,7 +42,11 @@ QUEUE = "candor-lookups"
 JOB_WAIT = 30.0          # seconds one subject may take before we retry it later
 MAX_ATTEMPTS = 6         # per subject, rate-limit retries included
 MAX_BACKOFF = 60.0
-SLOT_TTL = 120.0         # a killed worker's slot frees itself after this long
+LEASE_TTL = 10.0         # a killed worker's lookup is resumed this long after its last renewal
+LEASE_RENEW = 2.0        # the running job renews its lease and its held slots this often
+SLOT_TTL = LEASE_TTL     # a killed worker's slots free themselves after this long
+RESUME_AFTER = 2.0       # younger lookups may still be being enqueued by their POST
+MAX_RESUMES = 5          # a lookup that kills its worker every time is finished as unavailable
 
 
 def concurrency() -> int:
@@ -64,15 +75,21 @@ class RedisSlots:
         self.limit = limit
         self.prefix = prefix
         self._acquire = self.client.register_script(_ACQUIRE)
+        self._held: set[tuple[str, str]] = set()
+        self._held_lock = threading.Lock()
 
     @contextmanager
     def hold(self, network: str) -> Iterator[None]:
         key, token = f"{self.prefix}slots:{network}", uuid.uuid4().hex
         while not self._acquire(keys=[key], args=[time.time(), self.limit, SLOT_TTL, token]):
             time.sleep(0.02)
+        with self._held_lock:
+            self._held.add((key, token))
         try:
             yield
         finally:
+            with self._held_lock:
+                self._held.discard((key, token))
             self.client.zrem(key, token)
 
     def cool_down(self, network: str, seconds: float) -> None:
@@ -85,6 +102,22 @@ class RedisSlots:
 
     def cooling_until(self, network: str) -> float:
         return float(self.client.get(f"{self.prefix}cool:{network}") or 0)
+
+    def renew_lease(self, lookup_id: str) -> None:
+        """Say "a live process is running this lookup" for the next LEASE_TTL seconds, and
+        keep this process's slots: only a dead process's slots lapse."""
+        ttl = int(LEASE_TTL * 1000)
+        with self._held_lock:
+            held = list(self._held)
+        pipe = self.client.pipeline(transaction=False)
+        pipe.set(f"{self.prefix}lease:{lookup_id}", "1", px=ttl)
+        for key, token in held:
+            pipe.zadd(key, {token: time.time()}, xx=True)
+            pipe.pexpire(key, ttl)
+        pipe.execute()
+
+    def drop_lease(self, lookup_id: str) -> None:
+        self.client.delete(f"{self.prefix}lease:{lookup_id}")
 
 
 class LocalSlots:
@@ -109,6 +142,13 @@ class LocalSlots:
 
     def cooling_until(self, network: str) -> float:
         return self._cool.get(network, 0.0)
+
+    # One process: nobody else could resume its lookups, so there is no lease to keep.
+    def renew_lease(self, lookup_id: str) -> None:
+        pass
+
+    def drop_lease(self, lookup_id: str) -> None:
+        pass
 
 
 def is_redis(url: str) -> bool:
@@ -169,9 +209,19 @@ def process_lookup(reports: Any, lookup_id: str, base_url: str,
                    slots: RedisSlots | LocalSlots, *, workers: int | None = None) -> int:
     """Compute every queued item of a lookup; returns how many items this run finished."""
     database: Database = reports.database
+    slots.renew_lease(lookup_id)
+    try:
+        return _process(database, reports, lookup_id, base_url, slots, workers)
+    finally:
+        slots.drop_lease(lookup_id)
+
+
+def _process(database: Database, reports: Any, lookup_id: str, base_url: str,
+             slots: RedisSlots | LocalSlots, workers: int | None) -> int:
     with database.session() as session:
         pending = lookups.pending_items(session, lookup_id)
         lookups.mark_running(session, lookup_id)
+    renewed = time.monotonic()
     attempts: dict[int, int] = {}
     not_before: dict[int, float] = {}
     finished = 0
@@ -179,6 +229,9 @@ def process_lookup(reports: Any, lookup_id: str, base_url: str,
         running: dict[Future, lookups.Item] = {}
         queue = list(pending)
         while queue or running:
+            if time.monotonic() - renewed > LEASE_RENEW:
+                slots.renew_lease(lookup_id)
+                renewed = time.monotonic()
             now = time.time()
             for item in [i for i in queue if not_before.get(i.position, 0) <= now]:
                 cool = max(slots.cooling_until(n) for n in _networks(item))
@@ -258,16 +311,112 @@ def enqueue(reports: Any, lookup_id: str, base_url: str) -> Future | None:
     url = reports.settings.effective_cache_url
     if is_redis(url):
         import redis
-        from rq import Queue, Retry
 
-        queue = Queue(QUEUE, connection=redis.Redis.from_url(url))
-        queue.enqueue_call("service.jobs.run_lookup", args=(lookup_id, base_url),
-                           job_id=f"lookup-{lookup_id}", timeout=3600, retry=Retry(max=3),
-                           result_ttl=3600)
+        _rq_enqueue(redis.Redis.from_url(url), lookup_id, base_url)
         return None
     future = _local_pool().submit(process_lookup, reports, lookup_id, base_url, slots_for(url))
     future.add_done_callback(_log_failure)
     return future
+
+
+def _rq_enqueue(client: Any, lookup_id: str, base_url: str) -> None:
+    from rq import Queue, Retry
+
+    Queue(QUEUE, connection=client).enqueue_call(
+        "service.jobs.run_lookup", args=(lookup_id, base_url), job_id=f"lookup-{lookup_id}",
+        timeout=3600, retry=Retry(max=3), result_ttl=3600)
+
+
+# -- resuming what a killed worker left ------------------------------------------------------
+SWEEP_EVERY = 3.0
+_PREFIX = "candor:lookups:"
+
+
+def resume_stalled(database: Database, cache_url: str) -> list[str]:
+    """Enqueue again every unfinished lookup that no live process is running and that is not
+    waiting in the queue (its worker was killed, or its POST died before enqueueing it).
+    Returns the ids enqueued."""
+    import redis
+    from sqlalchemy import select
+
+    from service.store.models import Lookup, utcnow
+
+    cutoff = utcnow() - timedelta(seconds=RESUME_AFTER)
+    with database.session() as session:
+        ids = list(session.scalars(select(Lookup.id).where(Lookup.status != "done",
+                                                           Lookup.created_at < cutoff)))
+    if not ids:
+        return []
+    from rq import Queue
+
+    client = redis.Redis.from_url(cache_url)
+    try:
+        waiting = set(Queue(QUEUE, connection=client).get_job_ids())
+        resumed = []
+        for lookup_id in ids:
+            if f"lookup-{lookup_id}" in waiting:
+                continue
+            # NX on the lease: a live run holds it, and of several sweeping workers only
+            # one re-enqueues. It lapses while the job waits, but then it is in the queue.
+            if not client.set(f"{_PREFIX}lease:{lookup_id}", "resume", nx=True,
+                              px=int(LEASE_TTL * 1000)):
+                continue
+            resumes_key = f"{_PREFIX}resumes:{lookup_id}"
+            resumes = client.incr(resumes_key)
+            client.expire(resumes_key, 86400)
+            if resumes > MAX_RESUMES:
+                log.error("lookup %s stalled %d times; finishing it as unavailable",
+                          lookup_id, resumes - 1)
+                _give_up(database, lookup_id)
+                continue
+            log.warning("lookup %s has no live worker; enqueueing it again", lookup_id)
+            _rq_enqueue(client, lookup_id, _base_url(client, lookup_id))
+            resumed.append(lookup_id)
+        return resumed
+    finally:
+        client.close()
+
+
+def _base_url(client: Any, lookup_id: str) -> str:
+    """The base URL the lookup was first enqueued with (its links point there)."""
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job
+
+    try:
+        return Job.fetch(f"lookup-{lookup_id}", connection=client).args[1]
+    except (NoSuchJobError, IndexError, TypeError):
+        return "http://localhost/"  # the job never reached Redis; links are relative-ish
+
+
+def _give_up(database: Database, lookup_id: str) -> None:
+    with database.session() as session:
+        pending = lookups.pending_items(session, lookup_id)
+    for item in pending:
+        _store(database, lookup_id, item,
+               recruiter.result(item.subject, item.role, item.accounts, "unavailable", None))
+
+
+def sweep_forever(database: Database, cache_url: str, interval: float = SWEEP_EVERY) -> None:
+    """``resume_stalled`` every ``interval`` seconds (a daemon thread of ``candor worker``)."""
+    while True:
+        time.sleep(interval)
+        try:
+            resume_stalled(database, cache_url)
+        except Exception:  # noqa: BLE001 - a database or Redis hiccup; try again next round
+            log.exception("sweeping stalled lookups failed")
+
+
+def start_sweeper(burst: bool = False) -> threading.Thread | None:
+    """Resume stalled lookups now and, unless ``burst``, every few seconds in the background."""
+    reports = _reports_for_worker()
+    url = reports.settings.effective_cache_url
+    resume_stalled(reports.database, url)
+    if burst:
+        return None
+    thread = threading.Thread(target=sweep_forever, args=(reports.database, url),
+                              name="candor-sweeper", daemon=True)
+    thread.start()
+    return thread
 
 
 def _log_failure(future: Future) -> None:

@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     import redis
     from rq import SimpleWorker
 
-    from service.jobs import is_redis
+    from service.jobs import is_redis, start_sweeper
 
     settings = Settings.from_env()
     url = settings.effective_cache_url
@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     # SimpleWorker runs jobs in this process (no fork per job): the report cache, the
     # upstream client's connection pools and its rate-limit cooldowns are reused.
+    # Lookups a killed worker left unfinished are enqueued again (see service.jobs).
+    start_sweeper(burst=args.burst)
     worker = SimpleWorker(args.queues, connection=redis.Redis.from_url(url))
     worker.work(burst=args.burst)
     return 0
