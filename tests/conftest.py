@@ -58,3 +58,14 @@ def app(app_settings):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright driver for the whole run: its sync API runs an event loop in this
+    thread, so a second driver started while the first lives would refuse to start."""
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()

@@ -84,12 +84,9 @@ def extension_build(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser_context(extension_build, candor_service, tmp_path_factory):
-    from playwright.sync_api import sync_playwright
-
+def browser_context(extension_build, candor_service, tmp_path_factory, playwright):
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    pw = sync_playwright().start()
-    ctx = pw.chromium.launch_persistent_context(
+    ctx = playwright.chromium.launch_persistent_context(
         str(tmp_path_factory.mktemp("profile")),
         executable_path=chromium,
         headless=True,
@@ -109,7 +106,6 @@ def browser_context(extension_build, candor_service, tmp_path_factory):
     ctx.route(re.compile(r"^https://"), lambda route: route.fulfill(status=404, body=""))
     yield ctx
     ctx.close()
-    pw.stop()
 
 
 def fixture_page(page_name: str, **values: str) -> str:
