@@ -24,7 +24,6 @@ one network's rate limit must not silence the others.
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import hashlib
 import json
 import logging
@@ -34,7 +33,6 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -46,6 +44,12 @@ from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.util.retry import Retry
 
 from service.config import Settings
+from service.upstream_rates import (
+    MAX_COOLDOWN,
+    is_rate_limited,
+    rate_limit_until,
+    retry_after_seconds,
+)
 from service.upstream_store import (  # re-exported: part of this module's API
     MemoryValidatorStore,
     StoredResponse,
@@ -58,8 +62,6 @@ log = logging.getLogger(__name__)
 USER_AGENT = "Candor/0.1 (+https://github.com/candor-score/candor)"
 MAX_BODY_BYTES = 5 * 1024 * 1024
 RETRY_AFTER_CAP = 2.0       # never sleep longer than this inside a request thread
-DEFAULT_COOLDOWN = 60.0     # a 429 that does not say how long to wait
-MAX_COOLDOWN = 3600.0       # a hostile header must not silence a host for days
 MAX_REDIRECTS = 3           # for user-chosen hosts, each hop re-checked
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 SECRET_QUERY_KEYS = frozenset({"key", "access_token", "token", "api_key", "apikey",
@@ -130,52 +132,6 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
 
 
-# -- rate-limit headers ---------------------------------------------------------------------
-def _retry_after_seconds(headers: Mapping[str, str]) -> float | None:
-    value = (headers.get("Retry-After") or "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    parsed = email.utils.parsedate_tz(value)
-    return None if parsed is None else max(0.0, email.utils.mktime_tz(parsed) - time.time())
-
-
-def _reset_epoch(headers: Mapping[str, str]) -> float | None:
-    """X-RateLimit-Reset / RateLimit-Reset / X-Rate-Limit-Reset: epoch seconds, seconds from
-    now, or ISO 8601."""
-    value = (headers.get("X-RateLimit-Reset") or headers.get("RateLimit-Reset")
-             or headers.get("X-Rate-Limit-Reset") or "").strip()  # the last one is X's
-    if not value:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        try:
-            return datetime.fromisoformat(value).timestamp()
-        except ValueError:
-            return None
-    return number if number > 1e9 else time.time() + number
-
-
-def _is_rate_limited(status: int, headers: Mapping[str, str]) -> bool:
-    remaining = headers.get("X-RateLimit-Remaining") or headers.get("RateLimit-Remaining")
-    if status == 429:
-        return True
-    # GitHub answers an exhausted quota with 403 (+ remaining 0) and secondary limits with
-    # 403 + Retry-After; other 403s are the connector's business.
-    return status == 403 and (remaining == "0" or "Retry-After" in headers)
-
-
-def _rate_limit_until(headers: Mapping[str, str]) -> float:
-    now = time.time()
-    wait = _retry_after_seconds(headers)
-    until = now + wait if wait is not None else _reset_epoch(headers)
-    if until is None:
-        until = now + DEFAULT_COOLDOWN
-    return min(max(until, now), now + MAX_COOLDOWN)
-
-
 class _CappedRetry(Retry):
     """urllib3 Retry that gives up instead of sleeping past the cap or past the deadline.
 
@@ -188,7 +144,7 @@ class _CappedRetry(Retry):
                   _pool: Any = None, _stacktrace: Any = None) -> Retry:
         if response is not None and error is None:
             headers = response.headers
-            wait = _retry_after_seconds(headers)
+            wait = retry_after_seconds(headers)
             left = _time_left()
             if (
                 (response.status == 429 and wait is None)  # blind retries only hammer
@@ -364,14 +320,14 @@ class Upstream:
             except requests.RequestException as exc:
                 raise self._transport_error(exc, network) from exc
             log.debug("GET %s (%s) -> %s", redact_url(url), network, resp.status_code)
-            if _is_rate_limited(resp.status_code, resp.headers):
-                until = _rate_limit_until(resp.headers)
+            if is_rate_limited(resp.status_code, resp.headers):
+                until = rate_limit_until(resp.headers)
                 self._cool_down(host_key, until)
                 resp.close()
                 raise UpstreamError("rate_limited", f"{network} rate limited",
                                     status=resp.status_code, retry_at=until)
             if resp.status_code >= 500:
-                wait = _retry_after_seconds(resp.headers)
+                wait = retry_after_seconds(resp.headers)
                 until = None if wait is None else time.time() + min(wait, MAX_COOLDOWN)
                 if until is not None:
                     self._cool_down(host_key, until, "upstream_error")
