@@ -27,6 +27,6 @@ def run(args: argparse.Namespace) -> int:
         return 1
     env = dict(os.environ, PORT=str(args.port), HOST=args.host)
     print(f"Candor listening on http://{args.host}:{args.port} (API docs at /docs)", flush=True)
-    os.execve(gunicorn,  # noqa: S606 - replace this process with the server, fixed argv [gunicorn, "-c", "python:service.gunicorn_conf", "service:create_app()"],
-              env)
+    argv = [gunicorn, "-c", "python:service.gunicorn_conf", "service:create_app()"]
+    os.execve(gunicorn, argv, env)  # noqa: S606 - become the server; fixed argv, no shell
     return 0  # not reached
