@@ -11,7 +11,8 @@ BADGE_STATUSES = ("scored", "insufficient_data", "not_found", "opted_out", "pend
 class BadgeNetwork(Schema):
     network = fields.String(required=True)
     network_score = fields.Float(allow_none=True)
-    contribution = fields.Float(allow_none=True)
+    contribution = fields.Float(allow_none=True, metadata={
+        "description": "the network's term of the combined value, in points of 100"})
 
 
 class Badge(Schema):

@@ -31,7 +31,9 @@ class NetworkBreakdown(Schema):
     network_score = fields.Float(allow_none=True)
     confidence = fields.Float(allow_none=True)
     role_weight = fields.Float(allow_none=True)
-    contribution = fields.Float(allow_none=True)
+    contribution = fields.Float(allow_none=True, metadata={"description": (
+        "this network's term of the combined value C, in points of 100 "
+        "(service/scoring/README.md §5); the terms add up to C")})
     fetched_at = fields.String(allow_none=True)
     flags = fields.List(fields.String())
     network_score_raw = fields.Float(allow_none=True)
