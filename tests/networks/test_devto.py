@@ -9,17 +9,12 @@ import pytest
 from service.networks import make_connector
 from service.networks.base import InvalidHandle, LinkedAccount
 from service.networks.devto import parse_joined
+from tests.networks.helpers import obs
 
 
 @pytest.fixture
 def conn(settings, upstream):
     return make_connector("devto", settings, upstream)
-
-
-def obs(data, name):
-    values = [o.value for o in data.observations if o.signal == name]
-    assert len(values) <= 1
-    return values[0] if values else None
 
 
 def test_active_user_maps_fields(conn, upstream_server):

@@ -11,17 +11,12 @@ from service.networks import make_connector
 from service.networks.base import InvalidHandle, LinkedAccount
 from service.networks.mastodon import account_from_url, html_to_text
 from service.upstream import Upstream, UpstreamError
+from tests.networks.helpers import obs
 
 
 @pytest.fixture
 def conn(settings, upstream):
     return make_connector("mastodon", settings, upstream)
-
-
-def obs(data, name):
-    values = [o.value for o in data.observations if o.signal == name]
-    assert len(values) <= 1
-    return values[0] if values else None
 
 
 def fetch(conn, upstream_server, user):

@@ -11,21 +11,12 @@ import pytest
 from service.networks import make_connector
 from service.networks.base import InvalidHandle
 from service.upstream import Upstream, UpstreamError
+from tests.networks.helpers import fetch, obs
 
 
 @pytest.fixture
 def conn(settings, upstream):
     return make_connector("x", settings, upstream)
-
-
-def obs(data, name):
-    values = [o.value for o in data.observations if o.signal == name]
-    assert len(values) <= 1
-    return values[0] if values else None
-
-
-def fetch(conn, handle):
-    return conn.fetch(conn.validate(handle), now=datetime.now(UTC))
 
 
 def test_active_user_maps_fields(conn, upstream_server):

@@ -4,28 +4,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import pytest
 
 from service.networks import make_connector
 from service.networks.base import InvalidHandle
 from service.upstream import Upstream, UpstreamError
+from tests.networks.helpers import fetch, obs
 
 
 @pytest.fixture
 def conn(settings, upstream):
     return make_connector("youtube", settings, upstream)
-
-
-def obs(data, name):
-    values = [o.value for o in data.observations if o.signal == name]
-    assert len(values) <= 1
-    return values[0] if values else None
-
-
-def fetch(conn, handle):
-    return conn.fetch(conn.validate(handle), now=datetime.now(UTC))
 
 
 def test_active_channel_maps_fields(conn, upstream_server):
