@@ -20,6 +20,8 @@ import logging
 import os
 import secrets
 import threading
+import time
+import uuid
 from typing import Any
 
 import redis
@@ -47,16 +49,14 @@ local n = 0
 for _, k in ipairs(keys) do n = n + redis.call('DEL', k) end
 redis.call('DEL', KEYS[1])
 redis.call('INCR', KEYS[2])
-redis.call('PUBLISH', ARGV[1], 'purge')
-return n
+return {n, redis.call('PUBLISH', ARGV[1], ARGV[2])}
 """
 # KEYS: key, index, generation; ARGV: channel
 _PURGE_KEY = """
 local n = redis.call('DEL', KEYS[1])
 redis.call('SREM', KEYS[2], KEYS[1])
 redis.call('INCR', KEYS[3])
-redis.call('PUBLISH', ARGV[1], 'purge')
-return n
+return {n, redis.call('PUBLISH', ARGV[1], ARGV[2])}
 """
 _UNLOCK = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -64,6 +64,8 @@ return 0
 """
 
 _ERRORS = (redis.RedisError, OSError)
+# How long an opt-out waits for every instance to confirm it dropped its in-process copies.
+ACK_WAIT = 1.0
 
 
 class RedisBackend(Backend):
@@ -127,20 +129,46 @@ class RedisBackend(Backend):
 
     def purge_subject(self, subject: str) -> int:
         keys = [self._idx(subject), self._gen(subject)]
+        nonce = uuid.uuid4().hex
         try:
-            return int(self._purge_subject(keys=keys, args=[self._channel]))
+            deleted, receivers = self._purge_subject(keys=keys, args=[self._channel,
+                                                                      f"purge:{nonce}"])
+            self._await_acks(nonce, int(receivers))
         except _ERRORS as exc:
             raise CacheUnavailable(f"redis purge failed: {exc}") from exc
+        return int(deleted)
 
     def purge_keys(self, keys: list[tuple[str, str]]) -> int:
         count = 0
         try:
             for key, subject in keys:
+                nonce = uuid.uuid4().hex
                 names = [self._k(key), self._idx(subject), self._gen(subject)]
-                count += int(self._purge_key(keys=names, args=[self._channel]))
+                deleted, receivers = self._purge_key(keys=names, args=[self._channel,
+                                                                       f"purge:{nonce}"])
+                self._await_acks(nonce, int(receivers))
+                count += int(deleted)
         except _ERRORS as exc:
             raise CacheUnavailable(f"redis purge failed: {exc}") from exc
         return count
+
+    def _ack_key(self, nonce: str) -> str:
+        return self._k(f"candor:purge-ack:{nonce}")
+
+    def _await_acks(self, nonce: str, receivers: int) -> None:
+        """Return once every instance that received the purge has dropped its L1 copies.
+
+        Opt-out must hold everywhere *at once*: when the opt-out request answers, no instance
+        may still serve the subject from memory. Each listener acknowledges after bumping its
+        epoch; an instance that died after receiving simply lets the short wait run out (its
+        copies die with it, or within the L1 lifetime if it is merely stuck).
+        """
+        deadline = time.monotonic() + ACK_WAIT
+        key = self._ack_key(nonce)
+        while receivers > 0 and time.monotonic() < deadline:
+            if int(self.client.get(key) or 0) >= receivers:
+                return
+            time.sleep(0.002)
 
     def try_lock(self, key: str, ttl: float) -> Any | None:
         token = secrets.token_hex(16)
@@ -198,6 +226,7 @@ class RedisBackend(Backend):
                     # Every message (and the subscribe confirmation, after which nothing can
                     # have been missed) starts a new epoch: all in-process copies become invalid.
                     self._epoch += 1
+                    self._acknowledge(msg)
                     if msg["type"] == "subscribe":
                         self._sub_ok = True
                         backoff = 0.1
@@ -212,6 +241,21 @@ class RedisBackend(Backend):
                     pubsub.close()
             stop.wait(backoff)
             backoff = min(backoff * 2, 5.0)
+
+    def _acknowledge(self, msg: dict) -> None:
+        data = msg.get("data")
+        if msg.get("type") != "message" or not isinstance(data, bytes | str):
+            return
+        text = data.decode() if isinstance(data, bytes) else data
+        if text.startswith("purge:"):
+            key = self._ack_key(text[len("purge:"):])
+            try:
+                pipe = self.client.pipeline()
+                pipe.incr(key)
+                pipe.expire(key, 60)
+                pipe.execute()
+            except _ERRORS as exc:  # the purger then waits out ACK_WAIT; nothing is lost
+                log.warning("could not acknowledge a cache purge: %s", exc)
 
     def close(self) -> None:
         self._stop.set()

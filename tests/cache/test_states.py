@@ -111,13 +111,9 @@ def test_purge_is_seen_at_once_by_another_instance_with_l1(make_cache):
     assert b.stats["l1_hits"] == before + 3
 
     assert a.purge("GitHub:Octocat") == 3
-    purged_at = time.monotonic()
-    # File backend: the very next read sees it. Redis: as soon as the pub/sub message is
-    # delivered (milliseconds); 0.5 s is a generous bound, far below the 1.5 s L1 TTL.
-    assert wait_until(lambda: all(b.get(k) is None for k in keys), timeout=0.5, step=0.001)
-    assert time.monotonic() - purged_at < 0.5
-    if make_cache.url.startswith("file"):
-        assert time.monotonic() - purged_at < 0.05
+    # At once, on both backends: the file backend's next read checks the purge marker, and a
+    # Redis purge returns only after every subscribed instance acknowledged dropping its L1.
+    assert all(b.get(k) is None for k in keys)
     assert b.get(other) is not None and a.get(other) is not None
 
 
