@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import socket
 import ssl
-import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,43 +27,8 @@ from service.ssrf import (
     vet_url,
 )
 from service.upstream import Upstream, UpstreamError
-
-# -- detectors ------------------------------------------------------------------------------
-_connects: list[tuple[int, object]] = []
-
-
-def _audit(event: str, args: tuple) -> None:
-    if event == "socket.connect":
-        _connects.append((threading.get_ident(), args[1]))
-
-
-sys.addaudithook(_audit)  # process-wide and permanent; it only appends to a list
-
-
-def my_connects(since: int) -> list[object]:
-    me = threading.get_ident()
-    return [addr for tid, addr in _connects[since:] if tid == me]
-
-
-class Listener:
-    """Accepts and counts TCP connections (then closes them) on one address."""
-
-    def __init__(self, family: int, host: str):
-        self.sock = socket.socket(family, socket.SOCK_STREAM)
-        self.sock.bind((host, 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            conn.close()
+from tests.connections import Listener, connects_since
+from tests.connections import mark as record_mark
 
 
 @pytest.fixture(scope="module")
@@ -145,12 +109,12 @@ def test_corpus_is_large_enough():
 def test_hostile_url_is_refused_without_connecting(template, listeners, guarded):
     v4, v6 = listeners
     url = template.format(port=v4.port, port6=v6.port)
-    before, mark = (v4.accepted, v6.accepted), len(_connects)
+    before, mark = (v4.accepted, v6.accepted), record_mark()
     with pytest.raises(UpstreamError) as info:
         guarded.get(url, network="mastodon", user_host=True)
     assert info.value.kind == "refused", str(info.value)
     assert str(info.value)  # a clear message
-    assert my_connects(mark) == []
+    assert connects_since(mark, this_thread=True) == []
     assert (v4.accepted, v6.accepted) == before
 
 
@@ -158,11 +122,11 @@ def test_positive_control_detectors_see_an_allowed_connection(listeners):
     v4, _ = listeners
     up = Upstream(Settings(allow_hosts=frozenset({f"127.0.0.1:{v4.port}"})),
                   connect_timeout=0.5, read_timeout=0.5, retries=0)
-    before, mark = v4.accepted, len(_connects)
+    before, mark = v4.accepted, record_mark()
     with pytest.raises(UpstreamError) as info:  # the listener hangs up without answering
         up.get(f"http://127.0.0.1:{v4.port}/", network="mastodon", user_host=True)
     assert info.value.kind == "upstream_error"
-    assert ("127.0.0.1", v4.port) in my_connects(mark)
+    assert ("127.0.0.1", v4.port) in connects_since(mark, this_thread=True)
     assert v4.accepted > before
 
 
@@ -188,13 +152,14 @@ def test_redirect_hop_is_re_checked(location, listeners, allowed_server):
     v4, v6 = listeners
     allowed_server.expect_request("/start").respond_with_data(
         "", status=302, headers={"Location": location.format(port=v4.port, port6=v6.port)})
-    before, mark = (v4.accepted, v6.accepted), len(_connects)
+    before, mark = (v4.accepted, v6.accepted), record_mark()
     with pytest.raises(UpstreamError) as info:
         upstream_for(allowed_server).get(allowed_server.url_for("/start"), network="mastodon",
                                          user_host=True)
     assert info.value.kind == "refused"
     assert (v4.accepted, v6.accepted) == before
-    assert {addr[1] for addr in my_connects(mark)} == {allowed_server.port}  # only the 1st hop
+    hops = connects_since(mark, this_thread=True)
+    assert {addr[1] for addr in hops} == {allowed_server.port}  # only the 1st hop
 
 
 def test_redirects_within_allowed_host_are_followed_up_to_three(allowed_server):

@@ -9,43 +9,12 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
-import threading
 from urllib.parse import quote
 
 import pytest
 
+from tests.connections import Listener, connects_since, mark
 from tests.resilience.conftest import LiveServer
-
-_connects: list[object] = []
-_recording = threading.Event()
-
-
-def _audit(event: str, args: tuple) -> None:
-    if event == "socket.connect" and _recording.is_set():
-        _connects.append(args[1])
-
-
-sys.addaudithook(_audit)  # permanent, process-wide; records only while a test switches it on
-
-
-class Listener:
-    def __init__(self, family: int, host: str):
-        self.sock = socket.socket(family, socket.SOCK_STREAM)
-        self.sock.bind((host, 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            conn.close()
 
 
 def ssrf_handles(p4: int, p6: int) -> list[str]:
@@ -92,8 +61,7 @@ def test_ssrf_corpus_is_refused_without_a_connection(live: LiveServer, fake, lis
     handles = ssrf_handles(v4.port, v6.port)
     assert len(handles) >= 20
     allowed_ports = {fake.port, live.port}
-    _connects.clear()
-    _recording.set()
+    start = mark()
     try:
         for handle in handles:
             enc = quote(handle, safe="@:")
@@ -109,17 +77,15 @@ def test_ssrf_corpus_is_refused_without_a_connection(live: LiveServer, fake, lis
             # Refused before any fetch: an error, or a badge without a number.
             assert "error" in item or item["badge"]["score"] is None, item
     finally:
-        _recording.clear()
+        recorded = connects_since(start)
     assert v4.accepted == 0 and v6.accepted == 0
-    stray = [a for a in _connects if not (isinstance(a, tuple) and a[1] in allowed_ports)]
+    stray = [a for a in recorded if not (isinstance(a, tuple) and a[1] in allowed_ports)]
     assert stray == [], f"connections to hostile targets: {stray}"
     # Positive control: the detectors see a connection when one is allowed.
-    _recording.set()
-    try:
-        status, _, _ = live.get(f"/v1/reports/mastodon/octocat@{fake.mastodon_host}")
-    finally:
-        _recording.clear()
-    assert status == 200 and any(a[1] == fake.port for a in _connects if isinstance(a, tuple))
+    start = mark()
+    status, _, _ = live.get(f"/v1/reports/mastodon/octocat@{fake.mastodon_host}")
+    assert status == 200 and any(a[1] == fake.port for a in connects_since(start)
+                                 if isinstance(a, tuple))
 
 
 XSS_SUBJECTS = ["github/hostile", "gitlab/hostile", "bluesky/hostile.bsky.social",
