@@ -59,6 +59,11 @@ class Observation:
 class LinkedAccount:
     account: str  # "network:handle"
     linked_by: str  # e.g. "github social_accounts", "mastodon verified field", "given"
+    # True only when the *network itself* verified that the link belongs to this profile
+    # (a Mastodon field with ``verified_at``: a rel=me backlink was checked; a dev.to
+    # ``github_username`` filled from a connected GitHub sign-in). A link the person merely
+    # typed is False: it counts only when the other side links back (see service/lookup.py).
+    verified: bool = False
 
 
 @dataclass
@@ -74,7 +79,19 @@ class NetworkData:
     topics: dict[str, float] = field(default_factory=dict)  # topic -> engagement it drew
     flags: list[str] = field(default_factory=list)  # bot, moved, limited, suspended, ...
     links: list[LinkedAccount] = field(default_factory=list)
-    partial: list[str] = field(default_factory=list)  # parts that failed; report is partial
+    partial: list[str] = field(default_factory=list)  # calls that failed; report is partial
+    # Signals that could not be measured because a call in ``partial`` failed. Every other
+    # catalogue signal the network answered is *measured*: a connector emits it with value 0
+    # when the answer was empty, so "no observation" never stands for "zero".
+    unobserved: list[str] = field(default_factory=list)
+    # Public organisations the person belongs to (GitHub ``/users/{u}/orgs``); activity in
+    # their repositories counts as the person's own (``Observation.own``).
+    member_of: list[str] = field(default_factory=list)
+    # Engagement-ring evidence where the network lists who reacted (Bluesky getLikes,
+    # Mastodon favourited_by), sampled within the call budget: reactor id -> number of
+    # sampled items that reactor engaged with, and how many reactions were sampled in all.
+    reactors: dict[str, int] = field(default_factory=dict)
+    reactions_sampled: int = 0
     fetched_at: str = field(default_factory=lambda: utcnow_iso())
 
 
