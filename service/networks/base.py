@@ -123,6 +123,23 @@ class Connector:
         :class:`service.upstream.UpstreamError`; a missing profile is ``status='not_found'``."""
         raise NotImplementedError
 
+    # How many handles one upstream request can carry in ``fetch_many`` (1: no batching).
+    batch_size: ClassVar[int] = 1
+
+    def fetch_many(self, handles: list[str], *,
+                   now: datetime) -> dict[str, NetworkData | Exception]:
+        """Fetch several validated handles, in as few upstream requests as the network
+        allows (Stack Exchange ``/users/{ids}``, Bluesky ``getProfiles``, GitHub GraphQL
+        aliases). Each handle maps to its data, or to the UpstreamError that failed it.
+        The default fetches one by one."""
+        out: dict[str, NetworkData | Exception] = {}
+        for handle in handles:
+            try:
+                out[handle] = self.fetch(handle, now=now)
+            except Exception as exc:  # noqa: BLE001 - per-handle failure is the contract
+                out[handle] = exc
+        return out
+
     def profile_text(self, handle: str) -> str:
         """Public profile text used to verify claims (bio, about-me, fields)."""
         data = self.fetch(handle, now=datetime.now(UTC))
