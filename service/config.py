@@ -26,6 +26,7 @@ DEFAULT_API_URLS: dict[str, str] = {
 
 CREDENTIAL_VARS: dict[str, str] = {
     "github_token": "CANDOR_GITHUB_TOKEN",
+    "gitlab_token": "CANDOR_GITLAB_TOKEN",
     "stackexchange_key": "CANDOR_STACKEXCHANGE_KEY",
     "youtube_key": "CANDOR_YOUTUBE_KEY",
     "x_bearer_token": "CANDOR_X_BEARER_TOKEN",

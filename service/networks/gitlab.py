@@ -1,11 +1,22 @@
-"""GitLab.com connector (REST v4, keyless).
+"""GitLab.com connector (REST v4, needs ``CANDOR_GITLAB_TOKEN``).
+
+``GET /users/:id`` requires a signed-in user (GitLab's ``lib/api/users.rb``:
+``forbidden!('Not authorized!') unless current_user``; the docs: "You must be signed in"),
+so without a token GitLab is ``not_configured``, not a failure. The token (read_user/read_api
+scope) goes in the ``PRIVATE-TOKEN`` header.
 
 Calls: ``/users?username=`` (primary: resolves the numeric id; ``[]`` means not found) and
 ``/users/{id}`` (primary: followers, bio, dates), then the secondary
 ``/users/{id}/projects`` (most-starred first), ``/projects/{id}/languages`` for the three
 most-starred projects (GitLab's project list carries no language), ``/merge_requests`` for
-the person's merged MRs (``scope=all`` works without a token and returns public MRs) and
-``/users/{id}/events`` for active weeks. A failed secondary call is named in ``partial``.
+the person's merged MRs (``scope=all`` returns public MRs) and ``/users/{id}/events`` for
+active weeks. A failed secondary call is named in ``partial`` and the signals it would have
+given in ``unobserved``; a call that answered emits its signals, zero when empty.
+
+Forks: only the full project representation carries ``forked_from_project`` (and only for
+forks). Anonymous callers always get the "simple" representation (the docs: ``simple`` "is a
+no-op without authentication where only simple fields are returned"), which cannot tell a
+fork from an original, so a simple list is not counted (its stars could be someone else's).
 """
 
 from __future__ import annotations
@@ -29,6 +40,12 @@ LANGUAGE_PROJECTS = 3
 MR_WINDOW_DAYS = 365
 EVENT_WINDOW_DAYS = 90
 MAX_EVENT_PAGES = 3
+# Catalogue signals each secondary call measures (unobserved when the call fails).
+SIGNALS_OF = {"projects": ["stars_owned"], "merge_requests": ["merged_external_mrs"],
+              "events": ["active_weeks"], "languages": []}
+# Keys only the full (non-simple) project representation has (GitLab's
+# API::Entities::Project over BasicProjectDetails).
+FULL_PROJECT_KEYS = ("visibility", "owner", "open_issues_count", "creator_id")
 
 
 def _parse_time(ts: Any) -> datetime | None:
@@ -42,6 +59,7 @@ def _parse_time(ts: Any) -> datetime | None:
 
 class Connector(BaseConnector):
     network = "gitlab"
+    required_credential = "gitlab_token"
 
     def validate(self, handle: str) -> str:
         if not isinstance(handle, str):
@@ -55,8 +73,12 @@ class Connector(BaseConnector):
         return text
 
     def _get(self, path: str, params: dict[str, Any] | None = None) -> tuple[int, Any, Any]:
+        headers = {"Accept": "application/json"}
+        token = self.settings.credentials.get("gitlab_token")
+        if token:
+            headers["PRIVATE-TOKEN"] = token
         resp = self.upstream.get(self.settings.api_url("GITLAB") + path, network=self.network,
-                                 params=params, headers={"Accept": "application/json"})
+                                 params=params, headers=headers)
         if resp.status == 404:
             return 404, None, resp.headers
         if resp.status in (401, 403):
@@ -92,7 +114,7 @@ class Connector(BaseConnector):
             except UpstreamError as exc:
                 if exc.kind == "deadline":
                     raise
-                data.partial.append(part)
+                _failed(data, part)
         return data
 
     def _profile(self, data: NetworkData, user: dict[str, Any], now: datetime) -> None:
@@ -142,10 +164,16 @@ class Connector(BaseConnector):
 
     def _projects(self, data: NetworkData, uid: int) -> None:
         _, projects, _ = self._get(f"/users/{uid}/projects", {
-            "order_by": "star_count", "sort": "desc", "per_page": 100})
+            "order_by": "star_count", "sort": "desc", "per_page": 100, "simple": "false"})
         if not isinstance(projects, list):
             raise UpstreamError("bad_response", "gitlab projects list missing")
-        owned = [p for p in projects if isinstance(p, dict) and not p.get("forked_from_project")]
+        listed = [p for p in projects if isinstance(p, dict)]
+        if any(not any(k in p for k in FULL_PROJECT_KEYS) for p in listed):
+            # The simple representation: forks are indistinguishable, so count nothing.
+            raise UpstreamError("bad_response", "gitlab sent simple project fields")
+        owned = [p for p in listed if not p.get("forked_from_project")]
+        if not owned:
+            data.observations.append(Observation("stars_owned", 0.0))
         for project in owned:
             data.observations.append(Observation(
                 "stars_owned", float(project.get("star_count") or 0),
@@ -159,7 +187,7 @@ class Connector(BaseConnector):
                 if exc.kind == "deadline":
                     raise
                 if "languages" not in data.partial:
-                    data.partial.append("languages")
+                    _failed(data, "languages")
                 continue
             # {"Python": 80.5, "Shell": 19.5}: percentages of the code base.
             for language, share in (shares or {}).items():
@@ -173,6 +201,7 @@ class Connector(BaseConnector):
             "per_page": 100})
         if not isinstance(mrs, list):
             raise UpstreamError("bad_response", "gitlab merge requests list missing")
+        counted = 0
         for mr in mrs:
             if not isinstance(mr, dict):
                 continue
@@ -184,6 +213,9 @@ class Connector(BaseConnector):
             data.observations.append(Observation(
                 "merged_external_mrs", 1.0, at=merged.date().isoformat() if merged else None,
                 item=project or None, own=project.partition("/")[0].lower() == username))
+            counted += 1
+        if not counted:  # measured: an answered list with no merged MRs is a zero, not a gap
+            data.observations.append(Observation("merged_external_mrs", 0.0))
 
     def _events(self, data: NetworkData, uid: int, now: datetime) -> None:
         after = (now - timedelta(days=EVENT_WINDOW_DAYS)).date().isoformat()
@@ -201,3 +233,8 @@ class Connector(BaseConnector):
             if not headers.get("x-next-page"):
                 break
         data.observations.append(Observation("active_weeks", float(len(weeks))))
+
+
+def _failed(data: NetworkData, part: str) -> None:
+    data.partial.append(part)
+    data.unobserved += [s for s in SIGNALS_OF.get(part, []) if s not in data.unobserved]

@@ -17,6 +17,11 @@ tests pass ``now=2026-11-20``):
 - ``throttled``: the lookup answers Rack::Attack's 429 ``Retry later`` (plain text).
 - anything else: ``[]`` from the lookup; ``/users/:id`` for unknown ids is
   ``404 {"message": "404 User Not Found"}``.
+
+Authentication as on gitlab.com: ``/users/:id`` without a ``PRIVATE-TOKEN`` (or Bearer)
+header is ``403 {"message": "403 Forbidden - Not authorized!"}``; ``/users/:id/projects``
+without one answers the "simple" representation (no ``visibility``, ``owner``,
+``forked_from_project``), whatever ``simple=`` says.
 """
 
 from __future__ import annotations
@@ -117,6 +122,20 @@ EVENTS: dict[int, list[dict[str, Any]]] = {
 }
 
 
+# Fields of GitLab's simple project entity (API::Entities::BasicProjectDetails), per the
+# projects API docs' "simple" example.
+SIMPLE_KEYS = ("id", "description", "name", "name_with_namespace", "path",
+               "path_with_namespace", "created_at", "default_branch", "tag_list", "topics",
+               "ssh_url_to_repo", "http_url_to_repo", "web_url", "readme_url", "forks_count",
+               "avatar_url", "star_count", "last_activity_at", "namespace")
+
+
+def _signed_in(headers: dict[str, str]) -> bool:
+    lower = {k.lower(): v for k, v in headers.items()}
+    return bool(lower.get("private-token") or
+                lower.get("authorization", "").startswith("Bearer "))
+
+
 def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]):
     parts = [p for p in path.split("/") if p]
     arg = (query.get("username") or [""])[0].lower()
@@ -141,9 +160,14 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]):
             return 404, {}, {"message": "404 User Not Found"}
         rest = parts[2:]
         if not rest:
+            if not _signed_in(headers):
+                return 403, {}, {"message": "403 Forbidden - Not authorized!"}
             return 200, {}, user
         if rest == ["projects"]:
             items = sorted(PROJECTS.get(uid, []), key=lambda p: -p["star_count"])
+            simple = (query.get("simple") or ["false"])[0] == "true"
+            if simple or not _signed_in(headers):
+                items = [{k: p[k] for k in SIMPLE_KEYS if k in p} for p in items]
             return 200, dict(PAGING), items
         if rest == ["events"]:
             if user["username"] == "flaky":

@@ -94,6 +94,7 @@ class FakeUpstream:
         env["CANDOR_ALLOW_HOSTS"] = self.mastodon_host
         env["CANDOR_YOUTUBE_KEY"] = "fake-youtube-key"
         env["CANDOR_X_BEARER_TOKEN"] = "fake-x-token"
+        env["CANDOR_GITLAB_TOKEN"] = "fake-gitlab-token"  # GET /users/:id needs sign-in
         return env
 
     def reset(self) -> None:

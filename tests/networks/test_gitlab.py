@@ -6,8 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from service import lookup
+from service.config import Settings
 from service.networks import InvalidHandle, make_connector
-from service.upstream import UpstreamError
+from service.networks.base import NetworkData
+from service.upstream import Upstream, UpstreamError
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -39,6 +42,7 @@ def test_active_user_field_mapping(conn, upstream_server):
     stars = {o.item: o.value for o in by_signal(data, "stars_owned")}
     assert stars == {"jdoe/terraform-kit": 420, "jdoe/dotfiles": 12, "jdoe/notes": 0}
     assert data.topics == {"HCL": 315, "Go": 105, "Shell": 12}
+    assert data.unobserved == []
     merged = {(o.item, o.at, o.own) for o in by_signal(data, "merged_external_mrs")}
     assert merged == {("gitlab-org/gitlab", "2026-10-10", False),
                       ("fdroid/fdroidclient", "2026-03-03", False),
@@ -58,7 +62,9 @@ def test_new_user(conn):
     data = conn.fetch("newbie", now=NOW)
     assert data.status == "found"
     assert level(data, "account_age_days") == 7
-    assert by_signal(data, "stars_owned") == [] and level(data, "active_weeks") == 0
+    # Every call answered: its signals are measured zeros, not gaps.
+    assert level(data, "stars_owned") == 0 and level(data, "active_weeks") == 0
+    assert level(data, "merged_external_mrs") == 0 and data.unobserved == []
     assert data.links == [] and data.topics == {}
 
 
@@ -95,7 +101,46 @@ def test_not_found(conn, upstream_server):
 def test_secondary_failure_is_partial(conn):
     data = conn.fetch("flaky", now=NOW)
     assert data.status == "found" and data.partial == ["events"]
+    assert data.unobserved == ["active_weeks"] and by_signal(data, "active_weeks") == []
     assert level(data, "followers") == 9
+
+
+def test_token_goes_in_private_token_header(conn, upstream_server):
+    conn.fetch("jdoe", now=NOW)
+    sent = [h for n, _, h in upstream_server.requests if n == "gitlab"]
+    assert sent and all(h.get("Private-Token") == "fake-gitlab-token" for h in sent)
+    projects = next(p for _, p, _ in upstream_server.requests if p.startswith(
+        "/gitlab/users/42/projects"))
+    assert "simple=false" in projects
+
+
+def test_without_token_gitlab_is_not_configured(upstream_server, tmp_path):
+    env = upstream_server.env()
+    env.pop("CANDOR_GITLAB_TOKEN")
+    env["CANDOR_INSTANCE_PATH"] = str(tmp_path)
+    settings = Settings.from_env(env)
+    assert not make_connector("gitlab", settings, Upstream(settings)).configured()
+    target = lookup.Target("gitlab", "jdoe", "given")
+    result = lookup._fetch(target, settings, Upstream(settings), NOW)
+    assert result.status == "not_configured" and upstream_server.hits["gitlab"] == 0
+
+
+def test_anonymous_would_be_refused_and_simple_projects_are_not_counted(upstream_server,
+                                                                       tmp_path):
+    """What gitlab.com does without a token: /users/:id is 403, and the projects list is the
+    simple representation, where a fork looks like an original. Neither is scored."""
+    env = upstream_server.env()
+    env.pop("CANDOR_GITLAB_TOKEN")
+    env["CANDOR_INSTANCE_PATH"] = str(tmp_path)
+    settings = Settings.from_env(env)
+    anonymous = make_connector("gitlab", settings, Upstream(settings))
+    with pytest.raises(UpstreamError) as err:
+        anonymous.fetch("jdoe", now=NOW)
+    assert err.value.status == 403
+    data = NetworkData("gitlab", "jdoe")
+    with pytest.raises(UpstreamError):
+        anonymous._projects(data, 42)  # the fork jdoe/fork-of-gitlab is not in the answer
+    assert by_signal(data, "stars_owned") == []
 
 
 def test_throttled_lookup_is_rate_limited(conn):
