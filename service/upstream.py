@@ -3,7 +3,9 @@
 Public API (stable; connectors rely on it):
 
 - ``Upstream(settings)``; ``upstream.get(url, *, network, params=None, headers=None,
-  user_host=False) -> UpstreamResponse``; ``upstream.stats.snapshot()`` for /metrics.
+  user_host=False) -> UpstreamResponse``; ``upstream.post(url, *, network, json_body,
+  headers=None)`` for JSON APIs on fixed hosts (GitHub GraphQL);
+  ``upstream.stats.snapshot()`` for /metrics.
 - ``UpstreamResponse(status, headers, body, url)`` with ``.json()``; ``.revalidated`` is
   True when the body came from the validator store after a 304.
 - ``UpstreamError(kind, message, *, status=None, retry_at=None)``; kinds: ``timeout``,
@@ -259,6 +261,22 @@ class Upstream:
             self.stats.revalidated(network)
         return resp
 
+    def post(self, url: str, *, network: str, json_body: Any,
+             headers: Mapping[str, str] | None = None) -> UpstreamResponse:
+        """POST a JSON body (GitHub GraphQL) to a fixed API host: never a user-chosen host,
+        no validator store, and no retry (urllib3 retries only GET)."""
+        self.stats.call(network)
+        sent = {"Content-Type": "application/json", **dict(headers or {})}
+        try:
+            resp, body = self._fetch(url, network, sent, False, method="POST",
+                                     data=json.dumps(json_body).encode())
+        except UpstreamError as exc:
+            self.stats.error(network, exc.kind)
+            log.info("POST %s (%s) failed: %s", redact_url(url), network, exc.kind)
+            raise
+        assert body is not None  # redirects are followed for fixed hosts
+        return UpstreamResponse(resp.status_code, resp.headers, body, url)
+
     def _get(self, url: str, network: str, params: Mapping[str, Any] | None,
              headers: dict[str, str], user_host: bool) -> UpstreamResponse:
         if user_host:
@@ -290,7 +308,8 @@ class Upstream:
         raise UpstreamError("refused", f"{network}: more than {MAX_REDIRECTS} redirects")
 
     def _fetch(self, url: str, network: str, headers: dict[str, str],
-               user_host: bool) -> tuple[requests.Response, bytes | None]:
+               user_host: bool, *, method: str = "GET",
+               data: bytes | None = None) -> tuple[requests.Response, bytes | None]:
         """One request (urllib3 retries included) and its body.
 
         For user-chosen hosts redirects are not followed here: a redirect comes back with
@@ -314,9 +333,9 @@ class Upstream:
             connect, read = self.timeouts
             timeout = (connect, read) if left is None else (min(connect, left), min(read, left))
             try:
-                resp = self._session(pinned=user_host).get(
-                    send_url, headers=send_headers, timeout=timeout, stream=True,
-                    allow_redirects=not user_host)
+                resp = self._session(pinned=user_host).request(
+                    method, send_url, headers=send_headers, data=data, timeout=timeout,
+                    stream=True, allow_redirects=not user_host)
             except requests.RequestException as exc:
                 raise self._transport_error(exc, network) from exc
             log.debug("GET %s (%s) -> %s", redact_url(url), network, resp.status_code)

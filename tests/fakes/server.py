@@ -4,7 +4,8 @@ Routing: the first path segment names the network (``/github/users/octocat`` is 
 ``https://api.github.com/users/octocat`` would be); anything else is a Mastodon instance
 (``/api/v1/...``, ``/.well-known/...``). Each network has a module ``tests/fakes/<name>.py``
 with ``respond(path, query, headers) -> (status, headers, body)`` where body is JSON-able
-data or raw ``bytes``.
+data or raw ``bytes``; a module that serves POST (GitHub GraphQL) also has
+``respond_post(path, query, headers, raw_body)`` with the same result.
 
 Faults can be switched per network at run time (``server.faults["github"] = "500"``) for
 degradation and fault-injection tests; ``server.latency`` adds a delay per call (benchmarks);
@@ -126,7 +127,16 @@ class FakeUpstream:
     def _answer(self, network: str, sub: str, request: Request) -> Response:
         module = importlib.import_module(f"tests.fakes.{MODULES[network]}")
         query = parse_qs(request.query_string.decode(), keep_blank_values=True)
-        status, headers, body = module.respond(sub, query, dict(request.headers))
+        if request.method == "POST":
+            # JSON APIs that take a body (GitHub GraphQL): the module's ``respond_post``.
+            handler = getattr(module, "respond_post", None)
+            if handler is None:
+                return Response(b'{"message":"Not Found"}', status=404,
+                                content_type="application/json")
+            status, headers, body = handler(sub, query, dict(request.headers),
+                                            request.get_data())
+        else:
+            status, headers, body = module.respond(sub, query, dict(request.headers))
         if isinstance(body, bytes):
             data = body
         else:
