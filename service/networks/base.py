@@ -87,6 +87,11 @@ class NetworkData:
     # Public organisations the person belongs to (GitHub ``/users/{u}/orgs``); activity in
     # their repositories counts as the person's own (``Observation.own``).
     member_of: list[str] = field(default_factory=list)
+    # Days of history a signal's observations cover, when the network's API caps it below
+    # the model's default year (GitHub REST: the events timeline keeps only 30 days, so
+    # ``active_weeks``/``reviews``/``external_issues`` from REST cover 30, not 365). The
+    # model calibrates and the report names the window from this; absent = a full year.
+    windows: dict[str, int] = field(default_factory=dict)
     # Engagement-ring evidence where the network lists who reacted (Bluesky getLikes,
     # Mastodon favourited_by), sampled within the call budget: reactor id -> number of
     # sampled items that reactor engaged with, and how many reactions were sampled in all.
