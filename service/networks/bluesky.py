@@ -103,6 +103,7 @@ class Connector(base.Connector):
         body = resp.json() if resp.status == 200 else None
         if not isinstance(body, dict) or not isinstance(body.get("feed"), list):
             data.partial.append("posts")
+            data.unobserved += ["posts_recent", "engagement_per_post"]
             return
         recent = 0
         engagements: list[float] = []
@@ -129,8 +130,9 @@ class Connector(base.Connector):
                 for tag in _tags(record):
                     data.topics[tag] = data.topics.get(tag, 0.0) + score
         data.observations.append(Observation("posts_recent", float(recent)))
-        if engagements:
-            data.observations.append(Observation("engagement_per_post", median(engagements)))
+        # Measured: no posts in the window is zero engagement, not a gap.
+        data.observations.append(Observation(
+            "engagement_per_post", median(engagements) if engagements else 0.0))
 
 
 def _error_name(body: object) -> str:

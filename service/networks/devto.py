@@ -69,6 +69,7 @@ class Connector(base.Connector):
         body = resp.json() if resp.status == 200 else None
         if not isinstance(body, list):
             data.partial.append("articles")
+            data.unobserved += ["article_reactions", "articles_recent", "engagement_per_article"]
             return
         recent = 0
         engagements: list[float] = []
@@ -88,8 +89,11 @@ class Connector(base.Connector):
                 for tag in _tags(article.get("tag_list")):
                     data.topics[tag] = data.topics.get(tag, 0.0) + reactions
         data.observations.append(Observation("articles_recent", float(recent)))
-        if engagements:
-            data.observations.append(Observation("engagement_per_article", median(engagements)))
+        # Measured: an answered empty list is zero articles and zero reactions, not a gap.
+        if not engagements:
+            data.observations.append(Observation("article_reactions", 0.0))
+        data.observations.append(Observation(
+            "engagement_per_article", median(engagements) if engagements else 0.0))
 
 
 def parse_joined(value: object) -> datetime | None:

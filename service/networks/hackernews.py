@@ -65,7 +65,9 @@ class Connector(base.Connector):
         body = self._search({"tags": f"story,author_{handle}", "hitsPerPage": STORIES_PAGE})
         if body is None:
             data.partial.append("stories")
+            data.unobserved.append("story_points")
             return
+        counted = 0
         for hit in body["hits"]:
             if not isinstance(hit, dict) or hit.get("author") != handle:
                 continue  # only the person's own stories (HN ids are case-sensitive)
@@ -74,6 +76,9 @@ class Connector(base.Connector):
                 "story_points", float(hit.get("points") or 0),
                 at=created.date().isoformat() if created else None,
                 item=str(hit.get("objectID") or "") or None))
+            counted += 1
+        if not counted:  # measured: no stories is zero points, not a gap
+            data.observations.append(Observation("story_points", 0.0))
 
     def _comments(self, data: NetworkData, handle: str, now: datetime) -> None:
         since = int((now - timedelta(days=RECENT_DAYS)).timestamp())
@@ -82,5 +87,6 @@ class Connector(base.Connector):
                              "numericFilters": f"created_at_i>{since}"})
         if body is None or not isinstance(body.get("nbHits"), int):
             data.partial.append("comments")
+            data.unobserved.append("comments_recent")
             return
         data.observations.append(Observation("comments_recent", float(body["nbHits"])))

@@ -126,6 +126,7 @@ class Connector(base.Connector):
             user_host=True)
         if resp.status != 200 or not isinstance(body := resp.json(), list):
             data.partial.append("statuses")
+            data.unobserved += ["posts_recent", "engagement_per_post"]
             return
         recent = 0
         engagements: list[float] = []
@@ -152,8 +153,9 @@ class Connector(base.Connector):
                     if name:
                         data.topics[name] = data.topics.get(name, 0.0) + score
         data.observations.append(Observation("posts_recent", float(recent)))
-        if engagements:
-            data.observations.append(Observation("engagement_per_post", median(engagements)))
+        # Measured: no posts in the window is zero engagement, not a gap.
+        data.observations.append(Observation(
+            "engagement_per_post", median(engagements) if engagements else 0.0))
 
 
 def normalize_domain(host: str, network: str, raw: str) -> str:

@@ -31,6 +31,9 @@ from service.upstream import UpstreamError
 SITE = "stackoverflow"
 ID_RE = re.compile(r"^[1-9][0-9]{0,11}$")
 RATE_ERRORS = {502: "rate_limited"}  # throttle_violation; everything else is upstream_error
+# Catalogue signals each secondary call measures (unobserved when the call fails).
+SIGNALS_OF = {"answers": ["accepted_answers", "answer_score", "answer_score_mean"],
+              "top_tags": [], "about_me": []}
 
 _lock = threading.Lock()
 _filters: dict[str, str] = {}  # base API URL -> filter id that includes user.about_me
@@ -140,14 +143,14 @@ class Connector(BaseConnector):
             return data
         for part, call in (("answers", self._answers), ("top_tags", self._top_tags)):
             if body.get("quota_remaining") == 0:
-                data.partial.append(part)  # the daily quota is spent: don't burn a 502
+                _failed(data, part)  # the daily quota is spent: don't burn a 502
                 continue
             try:
                 body = call(data, uid)
             except UpstreamError as exc:
                 if exc.kind == "deadline":
                     raise
-                data.partial.append(part)
+                _failed(data, part)
         return data
 
     def _profile(self, data: NetworkData, user: dict[str, Any], now: datetime) -> None:
@@ -196,8 +199,14 @@ class Connector(BaseConnector):
             if answer.get("is_accepted"):
                 # The API gives no acceptance date; the answer's date stands in for it.
                 data.observations.append(Observation("accepted_answers", 1.0, at=at, item=item))
-        if scores:
-            data.observations.append(Observation("answer_score_mean", sum(scores) / len(scores)))
+        # Measured: an answered empty list is zero answers, zero accepted, zero score.
+        accepted = any(o.signal == "accepted_answers" for o in data.observations)
+        if not scores:
+            data.observations.append(Observation("answer_score", 0.0))
+        if not accepted:
+            data.observations.append(Observation("accepted_answers", 0.0))
+        data.observations.append(Observation(
+            "answer_score_mean", sum(scores) / len(scores) if scores else 0.0))
         return body
 
     def _top_tags(self, data: NetworkData, uid: str) -> dict[str, Any]:
@@ -207,6 +216,11 @@ class Connector(BaseConnector):
             if isinstance(tag, dict) and tag.get("tag_name") and (tag.get("answer_score") or 0) > 0:
                 data.topics[str(tag["tag_name"])] = float(tag["answer_score"])
         return body
+
+
+def _failed(data: NetworkData, part: str) -> None:
+    data.partial.append(part)
+    data.unobserved += [s for s in SIGNALS_OF.get(part, []) if s not in data.unobserved]
 
 
 def _wrapper_error(body: dict[str, Any], status: int) -> UpstreamError:

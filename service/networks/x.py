@@ -103,6 +103,7 @@ class Connector(base.Connector):
         posts = body.get("data", [])  # no "data" key at all when there are no posts
         if status != 200 or (body.get("errors") and not posts) or not isinstance(posts, list):
             data.partial.append("posts")
+            data.unobserved += ["posts_recent", "engagement_per_post"]
             return
         recent = 0
         engagements: list[float] = []
@@ -122,5 +123,6 @@ class Connector(base.Connector):
                     if name:
                         data.topics[name] = data.topics.get(name, 0.0) + score
         data.observations.append(Observation("posts_recent", float(recent)))
-        if engagements:
-            data.observations.append(Observation("engagement_per_post", median(engagements)))
+        # Measured: no posts in the window is zero engagement, not a gap.
+        data.observations.append(Observation(
+            "engagement_per_post", median(engagements) if engagements else 0.0))

@@ -70,10 +70,12 @@ class Connector(base.Connector):
             "uploads")
         if _count(stats.get("videoCount")) == 0:
             data.observations.append(Observation("videos_recent", 0.0))
+            data.observations.append(Observation("views_per_video", 0.0))
         elif uploads:
             self._videos(data, str(uploads), now)
         else:
             data.partial.append("videos")
+            data.unobserved += ["videos_recent", "views_per_video"]
         return data
 
     def _get(self, resource: str, params: dict, missing_ok: bool = False) -> dict | None:
@@ -102,6 +104,7 @@ class Connector(base.Connector):
                                               "maxResults": UPLOADS_PAGE}, missing_ok=True)
         if listing is None:  # playlistNotFound: no public uploads
             data.observations.append(Observation("videos_recent", 0.0))
+            data.observations.append(Observation("views_per_video", 0.0))
             return
         recent, ids = 0, []
         for item in listing.get("items") or []:
@@ -113,6 +116,7 @@ class Connector(base.Connector):
                 recent += 1
         data.observations.append(Observation("videos_recent", float(recent)))
         if not ids:
+            data.observations.append(Observation("views_per_video", 0.0))
             return
         stats = self._get("videos", {"part": "statistics", "id": ",".join(ids)})
         views = [v for item in stats.get("items") or []

@@ -45,7 +45,8 @@ def test_did_handle_works(conn):
 def test_new_user(conn):
     data = fetch(conn, "newbie.bsky.social")
     assert obs(data, "posts_recent") == 0
-    assert obs(data, "engagement_per_post") is None
+    assert obs(data, "engagement_per_post") == 0  # measured: the feed answered, empty
+    assert data.unobserved == []
     assert obs(data, "account_age_days") <= 3
 
 
@@ -79,6 +80,7 @@ def test_feed_failure_is_partial(conn):
     assert data.status == "found"
     assert data.partial == ["posts"]
     assert obs(data, "followers") == 10 and obs(data, "posts_recent") is None
+    assert data.unobserved == ["posts_recent", "engagement_per_post"]
 
 
 def test_gaming_patterns(conn):

@@ -45,7 +45,8 @@ def test_new_user(conn):
     data = conn.fetch("newbie", now=datetime.now(UTC))
     assert data.status == "found"
     assert obs(data, "articles_recent") == 0
-    assert obs(data, "engagement_per_article") is None
+    assert obs(data, "engagement_per_article") == 0  # measured: the list answered, empty
+    assert obs(data, "article_reactions") == 0 and data.unobserved == []
     assert obs(data, "account_age_days") <= 4
     assert data.links == []
 
@@ -72,6 +73,8 @@ def test_volume_without_readers(conn):
 def test_articles_failure_is_partial(conn):
     data = conn.fetch("brokenfeed", now=datetime.now(UTC))
     assert data.status == "found" and data.partial == ["articles"]
+    assert data.unobserved == ["article_reactions", "articles_recent",
+                               "engagement_per_article"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -38,7 +38,9 @@ def test_new_user(conn):
     data = conn.fetch("newbie", now=datetime.now(UTC))
     assert data.status == "found"
     assert obs(data, "karma") == 1 and obs(data, "comments_recent") == 0
-    assert not [o for o in data.observations if o.signal == "story_points"]
+    # Measured: the search answered with no stories, so story points are a zero.
+    assert [(o.value, o.item) for o in data.observations if o.signal == "story_points"] == [
+        (0.0, None)]
     assert obs(data, "account_age_days") <= 7
 
 
@@ -58,6 +60,7 @@ def test_search_failure_is_partial(conn):
     data = conn.fetch("nosearch", now=datetime.now(UTC))
     assert data.status == "found"
     assert data.partial == ["stories", "comments"]
+    assert data.unobserved == ["story_points", "comments_recent"]
     assert obs(data, "karma") == 300
 
 

@@ -67,7 +67,9 @@ def test_new_user(conn):
     assert data.status == "found"
     assert level(data, "reputation") == 1
     assert level(data, "account_age_days") == 7
-    assert by_signal(data, "answer_score") == [] and by_signal(data, "answer_score_mean") == []
+    # Measured: the answers call answered an empty list, so these are zeros, not gaps.
+    assert level(data, "answer_score") == 0 and level(data, "answer_score_mean") == 0
+    assert level(data, "accepted_answers") == 0 and data.unobserved == []
     assert data.topics == {} and data.bio is None
 
 
@@ -112,6 +114,7 @@ def test_bad_parameter_is_upstream_error(conn):
 def test_secondary_failure_is_partial(conn):
     data = conn.fetch("5000", now=NOW)
     assert data.status == "found" and data.partial == ["answers"]
+    assert data.unobserved == ["accepted_answers", "answer_score", "answer_score_mean"]
     assert level(data, "reputation") == 900
 
 

@@ -40,7 +40,7 @@ def test_active_user_maps_fields(conn, upstream_server):
 
 def test_new_user_without_posts(conn):
     data = fetch(conn, "newbie")
-    assert obs(data, "posts_recent") == 0 and obs(data, "engagement_per_post") is None
+    assert obs(data, "posts_recent") == 0 and obs(data, "engagement_per_post") == 0
     assert obs(data, "account_age_days") <= 4
     assert data.partial == []
 
