@@ -1,5 +1,6 @@
-"""Shared fixtures: the local fake upstream server, Settings pointing at it, and the real app
-on embedded defaults (``app``/``client``, as in Flask's tutorial)."""
+"""Shared fixtures: the local fake upstream server, Settings pointing at it, the real app
+on embedded defaults (``app``/``client``, as in Flask's tutorial) and a Redis database of
+this run's own (``redis_url``, see ``tests/redis_isolation.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from service.config import Settings
 from service.store.migrate import upgrade
 from service.upstream import Upstream
 from tests.fakes.server import FakeUpstream
+from tests.redis_isolation import claim
 
 
 @pytest.fixture(scope="session")
@@ -69,3 +71,19 @@ def playwright():
     driver = sync_playwright().start()
     yield driver
     driver.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_claim():
+    """A Redis database claimed for this run (claimed on first use, released at the end)."""
+    claimed = claim()
+    yield claimed
+    claimed.release()
+
+
+@pytest.fixture
+def redis_url(redis_claim) -> str:
+    """The URL of this run's own Redis database, emptied before and after the test."""
+    redis_claim.flush()
+    yield redis_claim.url
+    redis_claim.flush()

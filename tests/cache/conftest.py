@@ -11,6 +11,7 @@ import pytest
 import redis
 
 from service.cache import Envelope, ReportCache
+from tests.redis_isolation import server_missing
 
 REDIS_URL = os.environ.get("CANDOR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -26,7 +27,7 @@ def redis_available() -> bool:
 def redis_prefix():
     """A key prefix of this test's own; every key under it is deleted afterwards."""
     if not redis_available():
-        pytest.skip("Redis not reachable at " + REDIS_URL)
+        server_missing("Redis not reachable at " + REDIS_URL)  # fails under CI=true
     prefix = f"candor-test-{uuid.uuid4().hex[:12]}:"
     yield prefix
     client = redis.Redis.from_url(REDIS_URL)

@@ -69,7 +69,7 @@ def test_cache_key_rejects_malformed_subjects(subject):
         cache_key(subject, "engineering")
 
 
-def test_from_settings_uses_the_instance_folder_by_default(tmp_path):
+def test_from_settings_uses_the_instance_folder_by_default(tmp_path, redis_url):
     from service.cache import ReportCache
     from service.cache.file_backend import FileBackend
     from service.cache.redis_backend import RedisBackend
@@ -80,7 +80,7 @@ def test_from_settings_uses_the_instance_folder_by_default(tmp_path):
     assert cache.backend.root == tmp_path / "inst" / "cache"
     assert (tmp_path / "inst" / "cache" / "data").is_dir()
     cache.close()
-    env = {"CANDOR_CACHE_URL": "redis://127.0.0.1:6379/0", "CANDOR_INSTANCE_PATH": str(tmp_path)}
+    env = {"CANDOR_CACHE_URL": redis_url, "CANDOR_INSTANCE_PATH": str(tmp_path)}
     cache = ReportCache.from_settings(Settings.from_env(env))
     assert isinstance(cache.backend, RedisBackend)
     cache.close()

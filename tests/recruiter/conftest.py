@@ -1,15 +1,13 @@
 """Fixtures for the recruiter API and the person's controls: apps on the fakes, keys, the
-local Redis (a database number of our own, flushed before and after) and PostgreSQL
-(a schema of our own, dropped afterwards)."""
+local Redis (``redis_url`` from ``tests/conftest.py``: this run's own database, flushed
+before and after) and PostgreSQL (a schema of our own, dropped afterwards)."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
-import redis
 
 from service import create_app
 from service.config import Settings
@@ -17,9 +15,6 @@ from service.store import keys
 from service.store.db import Database
 from service.store.migrate import upgrade
 from tests.databases import postgres_schema
-
-# db 13 is used by nobody else in this repository (cache tests use 0, benchmarks 8).
-REDIS_URL = os.environ.get("CANDOR_TEST_RECRUITER_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
 def make_settings(upstream_server, instance, **env_extra: str) -> Settings:
@@ -62,19 +57,6 @@ def new_key() -> Callable[..., tuple[int, str]]:
         return info.id, raw
 
     return make
-
-
-@pytest.fixture
-def redis_url() -> Iterator[str]:
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
-    client.close()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
-"""The sweep of ``candor worker`` (``jobs.resume_stalled``) in-process, on Redis db 12 and
-SQLite: which unfinished lookups it enqueues again, that two sweepers enqueue once, and that a
-lookup stalling again and again is finished as unavailable instead of looping forever."""
+"""The sweep of ``candor worker`` (``jobs.resume_stalled``) in-process, on this run's own
+Redis database and SQLite: which unfinished lookups it enqueues again, that two sweepers
+enqueue once, and that a lookup stalling again and again is finished as unavailable instead
+of looping forever."""
 
 from __future__ import annotations
 
@@ -18,19 +19,12 @@ from service.store.db import Database
 from service.store.migrate import upgrade
 from service.store.models import Lookup, utcnow
 
-REDIS_URL = "redis://127.0.0.1:6379/12"  # used by nobody else; flushed before and after
-
 
 @pytest.fixture
-def rq_redis():
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis not reachable: {exc}")
-    client.flushdb()
+def rq_redis(redis_url):
+    """A client on this run's own database (``redis_url`` flushes it before and after)."""
+    client = redis.Redis.from_url(redis_url, socket_timeout=2)
     yield client
-    client.flushdb()
     client.close()
 
 
@@ -57,28 +51,29 @@ def _lookup(database: Database, age: float = 60.0) -> str:
     return lookup_id
 
 
-def test_only_orphans_are_enqueued_and_only_once(rq_redis, database):
+def test_only_orphans_are_enqueued_and_only_once(rq_redis, redis_url, database):
     orphan = _lookup(database)
     leased = _lookup(database)
     waiting = _lookup(database)
     young = _lookup(database, age=0.0)
-    jobs.RedisSlots(REDIS_URL, 1).renew_lease(leased)
+    jobs.RedisSlots(redis_url, 1).renew_lease(leased)
     jobs._rq_enqueue(rq_redis, waiting, "http://a.example/")
-    assert jobs.resume_stalled(database, REDIS_URL) == [orphan]
-    assert jobs.resume_stalled(database, REDIS_URL) == []  # queued now: a second sweeper skips
+    assert jobs.resume_stalled(database, redis_url) == [orphan]
+    assert jobs.resume_stalled(database, redis_url) == []  # queued now: a second sweeper skips
     queued = Queue(jobs.QUEUE, connection=rq_redis).get_job_ids()
     assert sorted(queued) == sorted([f"lookup-{waiting}", f"lookup-{orphan}"])
     assert young not in str(queued)
 
 
-def test_a_lookup_that_keeps_stalling_is_finished_as_unavailable(rq_redis, database):
+def test_a_lookup_that_keeps_stalling_is_finished_as_unavailable(rq_redis, redis_url,
+                                                                database):
     lookup_id = _lookup(database)
     queue = Queue(jobs.QUEUE, connection=rq_redis)
     for _ in range(jobs.MAX_RESUMES):
-        assert jobs.resume_stalled(database, REDIS_URL) == [lookup_id]
+        assert jobs.resume_stalled(database, redis_url) == [lookup_id]
         queue.empty()                                   # the job "died" again
         rq_redis.delete(f"candor:lookups:lease:{lookup_id}")
-    assert jobs.resume_stalled(database, REDIS_URL) == []
+    assert jobs.resume_stalled(database, redis_url) == []
     with database.session() as session:
         lookup = lookups.get(session, lookup_id)
         assert (lookup.status, lookup.done) == ("done", 2)

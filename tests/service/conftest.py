@@ -1,35 +1,33 @@
 """Two real app instances sharing one Redis database and one SQL database, against the fakes.
 
-Redis db 7 belongs to these tests: it is flushed before and after each test (the report
-cache's keys carry no per-test prefix when built from settings, so the db is the namespace).
+The Redis database is this run's own (``redis_url`` in ``tests/conftest.py``), flushed before
+and after each test (the report cache's keys carry no per-test prefix when built from
+settings, so the db is the namespace).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
-import redis
 
 from service import create_app
 from service.config import Settings
 from service.store.migrate import upgrade
 
-REDIS_URL = os.environ.get("CANDOR_TEST_SERVICE_REDIS_URL", "redis://127.0.0.1:6379/7")
+_current: list[str] = []
 
 
 @pytest.fixture
-def redis_db() -> Iterator[str]:
-    client = redis.Redis.from_url(REDIS_URL, socket_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        pytest.skip(f"Redis not reachable at {REDIS_URL}: {exc}")
-    client.flushdb()
-    yield REDIS_URL
-    client.flushdb()
-    client.close()
+def redis_db(redis_url):
+    """This run's Redis database (an alias of ``redis_url``, named as these tests use it)."""
+    _current[:] = [redis_url]
+    yield redis_url
+    _current.clear()
+
+
+def current_redis_url() -> str:
+    """The database of the running test's ``redis_db`` (for helpers outside fixtures)."""
+    assert _current, "only inside a test that uses the redis_db fixture"
+    return _current[0]
 
 
 def make_settings(upstream_server, instance_path, **overrides: str) -> Settings:

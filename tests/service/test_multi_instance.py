@@ -9,7 +9,7 @@ import time
 
 from service import create_app
 from service.cache import Envelope, ReportCache, cache_key
-from tests.service.conftest import REDIS_URL, make_settings
+from tests.service.conftest import current_redis_url, make_settings
 
 SUBJECT = "github:octocat"
 BADGE = "/v1/badges/github/octocat"
@@ -52,7 +52,7 @@ def _make_stale(app, role: str = "general") -> Envelope:
 
 def _stored(key: str) -> Envelope | None:
     """What Redis holds right now, bypassing every in-process copy."""
-    observer = ReportCache.from_url(REDIS_URL)
+    observer = ReportCache.from_url(current_redis_url())
     try:
         blob = observer.backend.get(key, SUBJECT)
         return Envelope.decode(blob) if blob else None
