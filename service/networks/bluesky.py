@@ -126,6 +126,11 @@ class Connector(base.Connector):
                 continue
             score = sum(int(post.get(k) or 0) for k in ("likeCount", "repostCount", "replyCount"))
             engagements.append(float(score))
+            # One observation per post: the model takes a statistic one more post can never
+            # lower (an h-index), which a median of these values is not.
+            data.observations.append(Observation(
+                "post_engagement", float(score), at=created.date().isoformat(),
+                item=str(post.get("uri") or "") or None))
             if score > 0:
                 for tag in _tags(record):
                     data.topics[tag] = data.topics.get(tag, 0.0) + score

@@ -80,6 +80,10 @@ class Connector(base.Connector):
                                    article.get("published_timestamp"))
             reactions = float(article.get("public_reactions_count") or 0)
             engagements.append(reactions + float(article.get("comments_count") or 0))
+            # Per article, for the model's h-index (one more article never lowers it).
+            data.observations.append(Observation(
+                "article_engagement", engagements[-1], item=str(article.get("id") or "") or None,
+                at=published.date().isoformat() if published else None))
             data.observations.append(Observation(
                 "article_reactions", reactions, item=str(article.get("id") or "") or None,
                 at=published.date().isoformat() if published else None))

@@ -147,6 +147,11 @@ class Connector(base.Connector):
             score = sum(int(status.get(k) or 0)
                         for k in ("reblogs_count", "favourites_count", "replies_count"))
             engagements.append(float(score))
+            # One observation per post: the model takes a statistic one more post can never
+            # lower (an h-index), which a median of these values is not.
+            data.observations.append(Observation(
+                "post_engagement", float(score), at=created.date().isoformat(),
+                item=str(status.get("id") or "") or None))
             if score > 0:
                 for tag in status.get("tags") or []:
                     name = str(tag.get("name") or "").lower() if isinstance(tag, dict) else ""

@@ -117,6 +117,11 @@ class Connector(base.Connector):
             score = sum(int(m.get(k) or 0)
                         for k in ("like_count", "retweet_count", "reply_count", "quote_count"))
             engagements.append(float(score))
+            # One observation per post: the model takes a statistic one more post can never
+            # lower (an h-index), which a median of these values is not.
+            data.observations.append(Observation(
+                "post_engagement", float(score), at=created.date().isoformat(),
+                item=str(post.get("id") or "") or None))
             if score > 0:
                 for tag in (post.get("entities") or {}).get("hashtags") or []:
                     name = str((tag or {}).get("tag") or "").lower()

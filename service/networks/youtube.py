@@ -124,6 +124,12 @@ class Connector(base.Connector):
                  is not None]
         if views:
             data.observations.append(Observation("views_per_video", median(views)))
+        # Per video, for the model's top-k mean (one more video never lowers it).
+        for item in stats.get("items") or []:
+            v = _count(((item or {}).get("statistics") or {}).get("viewCount"))
+            if v is not None:
+                data.observations.append(Observation(
+                    "video_views", v, item=str((item or {}).get("id") or "") or None))
 
 
 def _count(value: object) -> float | None:
