@@ -1,5 +1,6 @@
 """The self-check in Debian's Chromium: fill the form, read the result, hostile profile text
-executes nothing, and screenshots at desktop and phone widths."""
+executes nothing, and screenshots at desktop and phone widths (into build/screenshots/selfcheck/,
+or docs/screenshots/selfcheck/ with CANDOR_REFRESH_SCREENSHOTS=1: see tests/screenshots.py)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from service import create_app
 from service.config import Settings
 from service.store.migrate import upgrade
 from tests.fakes.server import FakeUpstream
+from tests.screenshots import shots_dir
 
 pytestmark = pytest.mark.browser
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "selfcheck"
+SHOTS = shots_dir("selfcheck")
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -51,7 +53,6 @@ def open_page(browser, width: int, height: int = 900):
 
 
 def test_fill_submit_and_read_result(site, browser):
-    SHOTS.mkdir(parents=True, exist_ok=True)
     context, page, trapped = open_page(browser, 1280)
     page.goto(f"{site}/check")
     page.get_by_label("Your accounts").fill("https://github.com/octocat")
