@@ -1,4 +1,9 @@
-"""Bluesky through the public AppView: ``getProfile`` then one page of ``getAuthorFeed``.
+"""Bluesky through the public AppView: ``getProfile`` then one page of ``getAuthorFeed``,
+then ``getLikes`` on the few most-liked posts (engagement-ring sample, issue 10.4).
+
+:meth:`Connector.fetch_many` reads up to 25 profiles with one ``getProfiles`` call (the
+lexicon's ``maxLength``); an actor missing from its answer is asked again alone, because
+``getProfiles`` silently drops missing, suspended and deactivated accounts alike.
 
 Errors come back as HTTP 400 ``{"error": ..., "message": ...}``: ``InvalidRequest``
 ("Profile not found") is a missing account, ``AccountTakedown`` a suspension,
@@ -25,6 +30,11 @@ BAD_TLDS = {"alt", "arpa", "example", "internal", "invalid", "local", "localhost
 RECENT_DAYS = 90
 ENGAGEMENT_DAYS = 365
 FEED_PAGE = 100  # the API maximum
+PROFILES_BATCH = 25  # app.bsky.actor.getProfiles: actors maxLength 25
+# Engagement-ring sample: likers of the most-liked posts, one getLikes page each. Three
+# calls bound the cost; the most-liked posts are where bought or ring likes would matter.
+RING_POSTS = 3
+LIKES_PAGE = 100  # app.bsky.feed.getLikes: limit maximum
 STATUS_FOR_ERROR = {
     "InvalidRequest": "not_found",  # "Profile not found"
     "AccountTakedown": "suspended",
@@ -34,6 +44,7 @@ STATUS_FOR_ERROR = {
 
 class Connector(base.Connector):
     network = "bluesky"
+    batch_size = PROFILES_BATCH
 
     def validate(self, handle: str) -> str:
         raw = handle if isinstance(handle, str) else ""
@@ -48,8 +59,11 @@ class Connector(base.Connector):
             raise InvalidHandle(self.network, raw, "reserved top-level domain")
         return text
 
+    def _root(self) -> str:
+        return f"{self.settings.api_url('BLUESKY')}/xrpc"
+
     def fetch(self, handle: str, *, now: datetime) -> NetworkData:
-        root = f"{self.settings.api_url('BLUESKY')}/xrpc"
+        root = self._root()
         data = NetworkData(self.network, handle, profile_url=f"https://bsky.app/profile/{handle}")
         resp = self.upstream.get(f"{root}/app.bsky.actor.getProfile", network=self.network,
                                  params={"actor": handle})
@@ -67,13 +81,61 @@ class Connector(base.Connector):
         profile = resp.json()
         if not isinstance(profile, dict) or not profile.get("did"):
             raise UpstreamError("bad_response", "bluesky profile without did")
+        return self._from_profile(data, profile, now)
+
+    def _from_profile(self, data: NetworkData, profile: dict, now: datetime) -> NetworkData:
         self._profile(data, profile, now)
         data.observations += [
             Observation("followers", float(profile.get("followersCount") or 0)),
             Observation("following", float(profile.get("followsCount") or 0)),
         ]
-        self._feed(data, root, str(profile["did"]), now)
+        self._feed(data, self._root(), str(profile["did"]), now)
         return data
+
+    def fetch_many(self, handles: list[str], *,
+                   now: datetime) -> dict[str, NetworkData | Exception]:
+        out: dict[str, NetworkData | Exception] = {}
+        for start in range(0, len(handles), PROFILES_BATCH):
+            chunk = handles[start:start + PROFILES_BATCH]
+            try:
+                found = self._profiles(chunk)
+            except UpstreamError as exc:
+                if exc.kind == "deadline":
+                    raise
+                out.update({h: exc for h in chunk})
+                continue
+            for handle in chunk:
+                profile = found.get(handle)
+                try:
+                    if profile is None:  # dropped by getProfiles: ask alone for the reason
+                        out[handle] = self.fetch(handle, now=now)
+                    else:
+                        data = NetworkData(self.network, handle,
+                                           profile_url=f"https://bsky.app/profile/{handle}")
+                        out[handle] = self._from_profile(data, profile, now)
+                except UpstreamError as exc:
+                    if exc.kind == "deadline":
+                        raise
+                    out[handle] = exc
+        return out
+
+    def _profiles(self, actors: list[str]) -> dict[str, dict]:
+        """One ``getProfiles`` call; its profiles keyed by the actor (handle or did) asked."""
+        resp = self.upstream.get(f"{self._root()}/app.bsky.actor.getProfiles",
+                                 network=self.network, params={"actors": actors})
+        body = resp.json() if resp.status == 200 else None
+        if not isinstance(body, dict) or not isinstance(body.get("profiles"), list):
+            raise UpstreamError("upstream_error", f"bluesky getProfiles answered {resp.status}",
+                                status=resp.status)
+        wanted = set(actors)
+        found: dict[str, dict] = {}
+        for profile in body["profiles"]:
+            if not isinstance(profile, dict) or not profile.get("did"):
+                continue
+            for key in (str(profile["did"]).lower(), str(profile.get("handle") or "").lower()):
+                if key in wanted:
+                    found[key] = profile
+        return found
 
     def _profile(self, data: NetworkData, profile: dict, now: datetime) -> None:
         current = str(profile.get("handle") or "")
@@ -107,6 +169,7 @@ class Connector(base.Connector):
             return
         recent = 0
         engagements: list[float] = []
+        liked: list[tuple[int, str]] = []  # (likeCount, post uri) for the ring sample
         for item in body["feed"]:
             if not isinstance(item, dict) or item.get("reason"):
                 continue  # reason is set for reposts: someone else's post
@@ -126,6 +189,8 @@ class Connector(base.Connector):
                 continue
             score = sum(int(post.get(k) or 0) for k in ("likeCount", "repostCount", "replyCount"))
             engagements.append(float(score))
+            if int(post.get("likeCount") or 0) > 0 and post.get("uri"):
+                liked.append((int(post["likeCount"]), str(post["uri"])))
             # One observation per post: the model takes a statistic one more post can never
             # lower (an h-index), which a median of these values is not.
             data.observations.append(Observation(
@@ -138,6 +203,30 @@ class Connector(base.Connector):
         # Measured: no posts in the window is zero engagement, not a gap.
         data.observations.append(Observation(
             "engagement_per_post", median(engagements) if engagements else 0.0))
+        self._likers(data, root, [uri for _, uri in sorted(liked, reverse=True)[:RING_POSTS]])
+
+    def _likers(self, data: NetworkData, root: str, uris: list[str]) -> None:
+        """Who liked the sampled posts: reactor did -> number of sampled posts liked."""
+        for uri in uris:
+            try:
+                resp = self.upstream.get(f"{root}/app.bsky.feed.getLikes", network=self.network,
+                                         params={"uri": uri, "limit": LIKES_PAGE})
+            except UpstreamError as exc:
+                if exc.kind == "deadline":
+                    raise
+                resp = None
+            body = resp.json() if resp is not None and resp.status == 200 else None
+            if not isinstance(body, dict) or not isinstance(body.get("likes"), list):
+                if "likes" not in data.partial:
+                    data.partial.append("likes")  # the ring check is incomplete; no signal
+                continue
+            seen: set[str] = set()
+            for like in body["likes"]:
+                did = str(((like or {}).get("actor") or {}).get("did") or "")
+                if did and did not in seen:
+                    seen.add(did)
+                    data.reactors[did] = data.reactors.get(did, 0) + 1
+            data.reactions_sampled += len(seen)
 
 
 def _error_name(body: object) -> str:

@@ -1,5 +1,7 @@
-"""Fake Bluesky AppView (``public.api.bsky.app``): ``/xrpc/app.bsky.actor.getProfile`` and
-``/xrpc/app.bsky.feed.getAuthorFeed``; shapes from the atproto lexicons, dates relative to now.
+"""Fake Bluesky AppView (``public.api.bsky.app``): ``/xrpc/app.bsky.actor.getProfile``,
+``getProfiles`` (up to 25 ``actors``; missing or taken-down actors are silently left out, as
+the AppView does), ``/xrpc/app.bsky.feed.getAuthorFeed`` and ``getLikes``; shapes from the
+atproto lexicons (checked by ``tests/contracts``), dates relative to now.
 
 Handles (``actor`` may also be the account's ``did:plc:<name padded with a>``):
 - ``octocat.bsky.social``: active; 10 original posts in 90 days with tag facets, one repost
@@ -10,11 +12,17 @@ Handles (``actor`` may also be the account's ``did:plc:<name padded with a>``):
 - ``followback.bsky.social``, ``bought.bsky.social``: gaming patterns.
 - ``takedown.bsky.social``: 400 ``AccountTakedown``.  ``gone.bsky.social``: 400
   ``AccountDeactivated``.  ``nofeed.bsky.social``: profile fine, feed answers 400.
+- ``ring.bsky.social``: 12 posts, every like from the same 4 accounts (an engagement ring).
 - anything else: 400 ``{"error":"InvalidRequest","message":"Profile not found"}``.
+
+``getLikes`` lists ``likeCount`` distinct likers per post: for ``ring.bsky.social`` always the
+same four, for everyone else fresh ones per post.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,6 +34,12 @@ def _ts(days_ago: float) -> str:
 def _did(name: str) -> str:
     core = "".join(c for c in name.split(".")[0] if c.isalpha())
     return "did:plc:" + (core + "a" * 24)[:24]
+
+
+def _liker_did(seed: str) -> str:
+    """A syntactically valid did:plc (24 base32 characters) for a generated liker."""
+    digest = base64.b32encode(hashlib.sha256(seed.encode()).digest()).decode().lower()
+    return "did:plc:" + digest[:24]
 
 
 def _profile(handle: str, **extra: Any) -> dict:
@@ -56,6 +70,7 @@ PROFILES = {p["handle"] if p["handle"] != "handle.invalid" else "broken.bsky.soc
     _profile("followback.bsky.social", followersCount=51000, followsCount=50200),
     _profile("bought.bsky.social", followersCount=310000, followsCount=8),
     _profile("nofeed.bsky.social"),
+    _profile("ring.bsky.social", followersCount=300, followsCount=250),
 ]}
 BY_DID = {p["did"]: name for name, p in PROFILES.items()}
 ERRORS = {
@@ -94,6 +109,8 @@ def _feed(name: str) -> list[dict]:
         return feed
     if name == "followback.bsky.social":
         return [_post(me, f"3f{i}", 1 + i * 3, 1, 0, 0) for i in range(20)]
+    if name == "ring.bsky.social":
+        return [_post(me, f"3r{i}", 1 + i * 5, 4, 0, 0) for i in range(12)]
     if name == "bought.bsky.social":
         return [_post(me, f"3b{i}", 1 + i * 2, i % 2, 0, 0, ("crypto",)) for i in range(30)]
     if name in ("hostile.bsky.social", "ada.example.com", "broken.bsky.social"):
@@ -101,10 +118,39 @@ def _feed(name: str) -> list[dict]:
     return []
 
 
+def _likes(uri: str, limit: int) -> dict | None:
+    did, _, rkey = uri.removeprefix("at://").partition("/app.bsky.feed.post/")
+    name = BY_DID.get(did)
+    post = next((item["post"] for item in _feed(name) if item["post"]["uri"] == uri), None
+                ) if name else None
+    if post is None:
+        return None
+    count = min(post["likeCount"], limit)
+    seeds = [f"ring{n}" for n in range(count)] if name == "ring.bsky.social" else [
+        f"{rkey}-fan{n}" for n in range(count)]
+    likes = [{"indexedAt": _ts(1), "createdAt": _ts(1),
+              "actor": {"did": _liker_did(seed), "handle": f"{seed}.bsky.social"}}
+             for seed in seeds]
+    return {"uri": uri, "cid": post["cid"], "likes": likes}
+
+
 def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]
             ) -> tuple[int, dict[str, str], Any]:
     actor = (query.get("actor") or [""])[0].lower()
     name = BY_DID.get(actor, actor)
+    if path == "/xrpc/app.bsky.actor.getProfiles":
+        actors = [a.lower() for a in query.get("actors") or []]
+        if not actors or len(actors) > 25:
+            return 400, {}, {"error": "InvalidRequest",
+                             "message": "Error: actors must not have more than 25 elements"}
+        names = [BY_DID.get(a, a) for a in actors]
+        return 200, {}, {"profiles": [PROFILES[n] for n in names
+                                      if n in PROFILES and n not in ERRORS]}
+    if path == "/xrpc/app.bsky.feed.getLikes":
+        body = _likes((query.get("uri") or [""])[0], int((query.get("limit") or ["50"])[0]))
+        if body is None:
+            return 400, {}, {"error": "InvalidRequest", "message": "Could not locate record"}
+        return 200, {}, body
     if path == "/xrpc/app.bsky.actor.getProfile":
         if name in ERRORS:
             return 400, {}, ERRORS[name]

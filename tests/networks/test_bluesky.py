@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from service.networks import make_connector
 from service.networks.base import InvalidHandle
+from service.upstream import UpstreamError
 from tests.networks.helpers import fetch, obs
 
 
@@ -28,7 +31,8 @@ def test_active_user_maps_fields(conn, upstream_server):
     assert obs(data, "account_age_days") > 900
     assert set(data.topics) == {"rust", "opensource"}
     assert data.flags == [] and data.links == [] and data.partial == []
-    assert upstream_server.hits["bluesky"] == 2
+    # profile, feed, and getLikes on the three most-liked posts (the ring sample)
+    assert upstream_server.hits["bluesky"] == 5
 
 
 def test_feed_is_fetched_by_did(conn, upstream_server):
@@ -97,3 +101,65 @@ def test_invalid_handles_make_no_request(conn, upstream_server, handle):
     with pytest.raises(InvalidHandle):
         conn.validate(handle)
     assert sum(upstream_server.hits.values()) == 0
+
+
+def test_likers_of_the_most_liked_posts_are_sampled(conn, upstream_server):
+    data = fetch(conn, "octocat.bsky.social")
+    liked = [p for n, p, _ in upstream_server.requests if "getLikes" in p]
+    # the three most-liked own posts in the window (19, 18, 17 likes), never the repost
+    assert len(liked) == 3 and all("octocat" in p and "3zz" not in p for p in liked)
+    assert data.reactions_sampled == 19 + 18 + 17
+    assert len(data.reactors) == 54 and set(data.reactors.values()) == {1}
+
+
+def test_engagement_ring_shows_the_same_reactors_on_every_post(conn):
+    data = fetch(conn, "ring.bsky.social")
+    assert data.reactions_sampled == 12  # 3 posts x 4 likes
+    assert len(data.reactors) == 4 and set(data.reactors.values()) == {3}
+
+
+def test_failed_like_sample_is_partial_without_unobserved_signals(conn, upstream_server,
+                                                                  monkeypatch):
+    from tests.fakes import bluesky as fake
+
+    monkeypatch.setattr(fake, "_likes", lambda uri, limit: None)
+    data = fetch(conn, "octocat.bsky.social")
+    assert data.partial == ["likes"] and data.unobserved == []
+    assert data.reactors == {} and obs(data, "engagement_per_post") == 17.5
+
+
+def test_fetch_many_reads_25_profiles_per_call(conn, upstream_server):
+    names = ["octocat.bsky.social", "ada.example.com", "newbie.bsky.social",
+             "takedown.bsky.social", "nobody.bsky.social",
+             "did:plc:" + ("followback" + "a" * 24)[:24]]
+    handles = [conn.validate(h) for h in names]
+    many = conn.fetch_many(handles, now=datetime.now(UTC))
+    one = {h: conn.fetch(h, now=datetime.now(UTC)) for h in handles}
+    assert set(many) == set(handles)
+    for handle in handles:
+        a, b = many[handle], one[handle]
+        assert (a.status, a.display_name, a.observations, a.flags) == (
+            b.status, b.display_name, b.observations, b.flags), handle
+    assert many["takedown.bsky.social"].status == "suspended"
+    assert many["nobody.bsky.social"].status == "not_found"
+    upstream_server.reset()
+    conn.fetch_many(handles, now=datetime.now(UTC))
+    paths = [p for _, p, _ in upstream_server.requests]
+    assert sum("getProfiles" in p for p in paths) == 1
+    # only the two actors getProfiles dropped are asked again alone
+    assert sum("getProfile?" in p for p in paths) == 2
+
+
+def test_fetch_many_splits_into_batches_of_25(conn, upstream_server):
+    handles = [f"user{i}.bsky.social" for i in range(30)] + ["octocat.bsky.social"]
+    many = conn.fetch_many(handles, now=datetime.now(UTC))
+    assert many["octocat.bsky.social"].status == "found"
+    assert all(many[f"user{i}.bsky.social"].status == "not_found" for i in range(30))
+    batches = [p for _, p, _ in upstream_server.requests if "getProfiles" in p]
+    assert [p.count("actors=") for p in batches] == [25, 6]
+
+
+def test_fetch_many_batch_failure_fails_each_handle(conn, upstream_server):
+    upstream_server.faults["bluesky"] = "503"
+    many = conn.fetch_many(["octocat.bsky.social", "ada.example.com"], now=datetime.now(UTC))
+    assert all(isinstance(v, UpstreamError) for v in many.values())
