@@ -1,11 +1,14 @@
-// Writes dist/chrome and dist/firefox: the same files, one manifest per browser.
+// Writes dist/chrome and dist/firefox: the same files, one manifest per browser, plus the
+// vendored third-party lists (vendor.cjs).
 // Chrome: background.service_worker only. Firefox: background.scripts only (no extension
 // service worker there) plus browser_specific_settings, so `web-ext lint --warnings-as-errors` passes.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const { vendorFiles } = createRequire(import.meta.url)('./vendor.cjs');
 const base = JSON.parse(readFileSync(join(here, 'manifest.base.json'), 'utf8'));
 
 export function manifestFor(target) {
@@ -27,6 +30,11 @@ export function build(target, outRoot = join(here, 'dist')) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   for (const dir of ['src', 'icons']) cpSync(join(here, dir), join(out, dir), { recursive: true });
+  // Third-party lists (npm devDependencies) become classic scripts in the build: vendor.cjs.
+  for (const [rel, text] of Object.entries(vendorFiles())) {
+    mkdirSync(dirname(join(out, rel)), { recursive: true });
+    writeFileSync(join(out, rel), text);
+  }
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifestFor(target), null, 2) + '\n');
   return out;
 }

@@ -1,8 +1,12 @@
-// bsky.app/profile/<handle or did>.
+// bsky.app/profile/<handle or did>. The route list is the app's own (bluesky-social/social-app,
+// src/routes.ts): Profile '/profile/:name', ProfileFollowers '/followers', ProfileFollows
+// '/follows', ProfileKnownFollowers '/known-followers' are pages about the person. The profile's
+// tabs (replies, media, likes, feeds, lists) have no URL of their own; '/profile/:name/rss' is a
+// feed, and posts, lists and feeds (/post/…, /lists/…, /feed/…) are not the person's page.
 (function (root) {
   'use strict';
   const { adapters, protocol } = root.Candor;
-  const TABS = new Set(['replies', 'media', 'likes', 'feeds', 'lists', 'starter-packs', 'videos']);
+  const PERSON_PAGES = new Set(['followers', 'follows', 'known-followers']);
 
   adapters.register({
     id: 'bluesky',
@@ -11,7 +15,7 @@
     parse(u) {
       const seg = adapters.segments(u);
       if (seg[0] !== 'profile' || seg.length < 2 || seg.length > 3) return null;
-      if (seg.length === 3 && !TABS.has(seg[2])) return null;
+      if (seg.length === 3 && !PERSON_PAGES.has(seg[2])) return null;
       const handle = protocol.validateHandle('bluesky', seg[1]);
       return handle ? { network: 'bluesky', handle } : null;
     },

@@ -1,21 +1,31 @@
-// gitlab.com/<user> (profile). Groups share the namespace; the service answers not_found for them.
+// gitlab.com/<user> (profile) and /users/<user>[/activity|…]. GitLab reserves its top-level routes
+// so no user or group can take them; the list is GitLab's own TOP_LEVEL_ROUTES
+// (lib/gitlab/path_regex.rb of gitlab-org/gitlab, MIT) together with the route words the older
+// DynamicPathValidator reserved (issues, new, u, …), because any of them still answers as a page.
+// Groups share the namespace; the service answers not_found for them.
 (function (root) {
   'use strict';
   const { adapters, protocol } = root.Candor;
-  const RESERVED = new Set(('- admin api dashboard explore groups help invites jwt login oauth ' +
-    'profile projects public search sitemap snippets users user s assets uploads abuse_reports ' +
-    'import unsubscribes v2 ci favicon.ico robots.txt').split(' '));
+  const TOP_LEVEL_ROUTES = new Set(('- .well-known 404.html 422.html 500.html 502.html 503.html ' +
+    'abuse_reports admin all api apple-touch-icon-precomposed.png apple-touch-icon.png assets ' +
+    'autocomplete ci dashboard deploy.html explore favicon.ico favicon.png files groups ' +
+    'header_logo_dark.png header_logo_light.png health_check help hooks import invites issues jwt ' +
+    'koding login member merge_requests new notes notification_settings oauth profile projects ' +
+    'public repository robots.txt s search sent_notifications services sitemap sitemap.xml ' +
+    'sitemap.xml.gz slash-command-logo.png snippets system teams u unicorn_test unsubscribes ' +
+    'uploads user users v2').split(' '));
+  const USER_TABS = ['activity', 'groups', 'projects', 'snippets', 'starred', 'contributed',
+    'followers', 'following', undefined];
 
   adapters.register({
     id: 'gitlab',
     label: 'GitLab',
     hosts: ['gitlab.com'],
+    TOP_LEVEL_ROUTES,
     parse(u) {
       let seg = adapters.segments(u);
-      // /users/<name> and /users/<name>/activity are profile pages too.
-      if (seg.length >= 2 && seg[0] === 'users' && ['activity', 'groups', 'projects',
-        'snippets', 'starred', 'contributed', undefined].includes(seg[2])) seg = [seg[1]];
-      if (seg.length !== 1 || RESERVED.has(seg[0].toLowerCase())) return null;
+      if (seg.length >= 2 && seg.length <= 3 && seg[0] === 'users' && USER_TABS.includes(seg[2])) seg = [seg[1]];
+      if (seg.length !== 1 || TOP_LEVEL_ROUTES.has(seg[0].toLowerCase())) return null;
       const handle = protocol.validateHandle('gitlab', seg[0]);
       return handle ? { network: 'gitlab', handle } : null;
     },
