@@ -1,6 +1,8 @@
 """Mastodon (any instance): account lookup and recent original posts on the home instance.
 
-Two calls: ``/api/v1/accounts/lookup?acct=`` then ``/api/v1/accounts/:id/statuses``. The
+Two calls: ``/api/v1/accounts/lookup?acct=`` then ``/api/v1/accounts/:id/statuses``, then
+``/api/v1/statuses/:id/favourited_by`` on the three most-favourited posts (the engagement-ring
+sample, issue 10.4: who favourited, not only how many). The
 instance comes from the handle, so it is attacker-chosen: :meth:`Connector.validate`
 parses it strictly (network-apis.md §14) and every request passes ``user_host=True`` so
 :mod:`service.upstream` applies its SSRF guard.
@@ -32,6 +34,10 @@ BLOCKED_SUFFIXES = (".local", ".internal", ".arpa", ".localhost", ".invalid", ".
 RECENT_DAYS = 90
 ENGAGEMENT_DAYS = 365
 STATUSES_PAGE = 40  # the API maximum: one call covers most people's last 90 days
+# Engagement-ring sample: one favourited_by page (80 accounts, the API maximum) on each of the
+# most-favourited posts; three calls keep the cost within an instance's 300 per 5 minutes.
+RING_POSTS = 3
+FAVOURITED_PAGE = 80
 
 
 class Connector(base.Connector):
@@ -130,6 +136,7 @@ class Connector(base.Connector):
             return
         recent = 0
         engagements: list[float] = []
+        favourited: list[tuple[int, str]] = []  # (favourites_count, status id) for the sample
         for status in body:
             if not isinstance(status, dict) or status.get("reblog"):
                 continue  # boosts are someone else's work; servers may ignore exclude_reblogs
@@ -147,6 +154,8 @@ class Connector(base.Connector):
             score = sum(int(status.get(k) or 0)
                         for k in ("reblogs_count", "favourites_count", "replies_count"))
             engagements.append(float(score))
+            if int(status.get("favourites_count") or 0) > 0 and status.get("id"):
+                favourited.append((int(status["favourites_count"]), str(status["id"])))
             # One observation per post: the model takes a statistic one more post can never
             # lower (an h-index), which a median of these values is not.
             data.observations.append(Observation(
@@ -161,6 +170,37 @@ class Connector(base.Connector):
         # Measured: no posts in the window is zero engagement, not a gap.
         data.observations.append(Observation(
             "engagement_per_post", median(engagements) if engagements else 0.0))
+        top = [sid for _, sid in sorted(favourited, reverse=True)[:RING_POSTS]]
+        self._favouriters(data, root, top)
+
+    def _favouriters(self, data: NetworkData, root: str, status_ids: list[str]) -> None:
+        """Who favourited the sampled posts: ``user@instance`` -> sampled posts favourited."""
+        instance = data.handle.partition("@")[2]
+        for sid in status_ids:
+            try:
+                resp = self.upstream.get(f"{root}/api/v1/statuses/{sid}/favourited_by",
+                                         network=self.network, user_host=True,
+                                         params={"limit": FAVOURITED_PAGE})
+            except UpstreamError as exc:
+                if exc.kind == "deadline":
+                    raise
+                resp = None
+            body = resp.json() if resp is not None and resp.status == 200 else None
+            if not isinstance(body, list):
+                if "favourites" not in data.partial:
+                    data.partial.append("favourites")  # the ring check is incomplete
+                continue
+            seen: set[str] = set()
+            for account in body:
+                acct = str(account.get("acct") or "").lower() if isinstance(account, dict) else ""
+                if not acct:
+                    continue
+                # acct is "user" for the instance's own accounts, "user@host" for remote ones.
+                key = acct if "@" in acct else f"{acct}@{instance}"
+                if key not in seen:
+                    seen.add(key)
+                    data.reactors[key] = data.reactors.get(key, 0) + 1
+            data.reactions_sampled += len(seen)
 
 
 def normalize_domain(host: str, network: str, raw: str) -> str:

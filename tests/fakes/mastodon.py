@@ -1,6 +1,8 @@
 """Fake Mastodon instance (answers for any host; tests use ``127.0.0.1:PORT``).
 
-Routes: ``/api/v1/accounts/lookup?acct=<user>`` and ``/api/v1/accounts/<id>/statuses``.
+Routes: ``/api/v1/accounts/lookup?acct=<user>``, ``/api/v1/accounts/<id>/statuses`` and
+``/api/v1/statuses/<id>/favourited_by`` (``favourites_count`` accounts: the same four for
+``ring``, fresh local and remote ones for everyone else).
 Shapes follow docs.joinmastodon.org entities (Account, Status); dates are relative to now.
 
 Handles (``<user>@<instance>``):
@@ -15,6 +17,7 @@ Handles (``<user>@<instance>``):
 - ``moved``: ``moved`` holds the new account ``octocat@mastodon.example``.
 - ``secure``: 401 as on an instance in secure/limited-federation mode.
 - ``gone``: 410 as older servers (2.4-3.3) answered suspended accounts.
+- ``ring``: 10 posts, every favourite from the same 4 accounts (an engagement ring).
 - anything else: 404 ``{"error":"Record not found"}``.
 """
 
@@ -100,6 +103,7 @@ ACCOUNTS: dict[str, dict] = {
     "moved": _account("1009", "moved", moved=_account("2001", "octocat",
                                                        acct="octocat@mastodon.example")),
 }
+ACCOUNTS["ring"] = _account("1010", "ring", followers_count=200, following_count=180)
 BY_ID = {a["id"]: name for name, a in ACCOUNTS.items()}
 
 
@@ -118,9 +122,26 @@ def _statuses(name: str) -> list[dict]:
         return [_status(f"6{i:02d}", 2 + i * 5, 0, 1, 0, ("followback",)) for i in range(15)]
     if name == "bought":
         return [_status(f"7{i:02d}", 1 + i * 4, 0, i % 2, 0, ("growth",)) for i in range(20)]
+    if name == "ring":
+        return [_status(f"95{i}", 1 + i * 6, 0, 4, 0) for i in range(10)]
     if name in ("botty", "limited", "moved", "hostile"):
         return [_status(f"8{i:02d}", 10 + i * 10, 1, 3, 0) for i in range(4)]
     return []
+
+
+def _favourited_by(status_id: str, limit: int) -> list[dict] | None:
+    for name in ACCOUNTS:
+        for status in _statuses(name):
+            if status["id"] == status_id:
+                count = min(status["favourites_count"], limit)
+                if name == "ring":
+                    return [_account(f"30{n}", f"ringer{n}", acct=f"ringer{n}@ring.example")
+                            for n in range(count)]
+                # Local fans have a bare acct, remote ones user@host.
+                return [_account(f"4{status_id}{n}", f"fan{status_id}x{n}",
+                                 acct=f"fan{status_id}x{n}" + ("@other.example" if n % 2 else ""))
+                        for n in range(count)]
+    return None
 
 
 def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]
@@ -141,4 +162,11 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]
             return 404, {}, {"error": "Record not found"}
         limit = int((query.get("limit") or ["20"])[0])
         return 200, {}, _statuses(name)[:min(limit, 40)]
+    if len(parts) == 5 and parts[:3] == ["api", "v1", "statuses"] and \
+            parts[4] == "favourited_by":
+        limit = min(int((query.get("limit") or ["40"])[0]), 80)
+        accounts = _favourited_by(parts[3], limit)
+        if accounts is None:
+            return 404, {}, {"error": "Record not found"}
+        return 200, {}, accounts
     return 404, {}, {"error": "Record not found"}

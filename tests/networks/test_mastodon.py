@@ -48,7 +48,8 @@ def test_active_user_maps_fields(conn, upstream_server):
         LinkedAccount("bluesky:octocat.bsky.social", "mastodon verified field"),
     ]
     assert data.flags == []
-    assert upstream_server.hits["mastodon"] == 2
+    # lookup, statuses, and favourited_by on the three most-favourited posts (ring sample)
+    assert upstream_server.hits["mastodon"] == 5
     assert upstream_server.path_hits["mastodon:/api/v1/accounts/lookup"] == 1
 
 
@@ -154,3 +155,30 @@ def test_requests_go_through_the_ssrf_guard(settings, upstream_server):
         conn.fetch(f"octocat@{upstream_server.mastodon_host}", now=datetime.now(UTC))
     assert exc.value.kind == "refused"
     assert upstream_server.hits["mastodon"] == 0
+
+
+def test_favouriters_of_the_most_favourited_posts_are_sampled(conn, upstream_server):
+    data = fetch(conn, upstream_server, "octocat")
+    sampled = [p for _, p, _ in upstream_server.requests if "favourited_by" in p]
+    # 590 (50 favourites), 511 (16), 510 (15); never the boost or the 420-day-old post
+    assert sorted(p.split("/")[4] for p in sampled) == ["510", "511", "590"]
+    assert all("limit=80" in p for p in sampled)
+    assert data.reactions_sampled == 50 + 16 + 15 and len(data.reactors) == 81
+    host = upstream_server.mastodon_host
+    assert "fan590x0@" + host in data.reactors  # a local acct gets the instance appended
+    assert "fan590x1@other.example" in data.reactors
+
+
+def test_engagement_ring_shows_the_same_favouriters(conn, upstream_server):
+    data = fetch(conn, upstream_server, "ring")
+    assert data.reactions_sampled == 12
+    assert data.reactors == {f"ringer{n}@ring.example": 3 for n in range(4)}
+
+
+def test_failed_favourites_sample_is_partial(conn, upstream_server, monkeypatch):
+    from tests.fakes import mastodon as fake
+
+    monkeypatch.setattr(fake, "_favourited_by", lambda sid, limit: None)
+    data = fetch(conn, upstream_server, "octocat")
+    assert data.partial == ["favourites"] and data.unobserved == []
+    assert data.reactors == {} and obs(data, "posts_recent") == 12
