@@ -3,6 +3,7 @@
 Calls: ``/users/{id}`` (primary; with a filter that adds ``about_me``), then the secondary
 ``/users/{id}/answers`` (latest 100 answers) and ``/users/{id}/top-tags``. The filter id is
 created once per process through ``/filter/create`` (filter ids are immutable) and reused.
+:meth:`Connector.fetch_many` reads up to 100 profiles in one ``/users/{id;id;...}`` call.
 
 Quirks handled: every method error is HTTP 400 with ``error_id``/``error_name``/
 ``error_message`` (502 ``throttle_violation`` is the rate limit); an unknown user is 200
@@ -31,6 +32,7 @@ from service.upstream import UpstreamError
 SITE = "stackoverflow"
 ID_RE = re.compile(r"^[1-9][0-9]{0,11}$")
 RATE_ERRORS = {502: "rate_limited"}  # throttle_violation; everything else is upstream_error
+USERS_BATCH = 100  # ids per /users/{ids} call (the API's limit for vectorized ids)
 # Catalogue signals each secondary call measures (unobserved when the call fails).
 SIGNALS_OF = {"answers": ["accepted_answers", "answer_score", "answer_score_mean"],
               "top_tags": [], "about_me": []}
@@ -75,6 +77,7 @@ def html_to_text(markup: str | None) -> str | None:
 
 class Connector(BaseConnector):
     network = "stackoverflow"
+    batch_size = USERS_BATCH
 
     def validate(self, handle: str) -> str:
         if not isinstance(handle, str):
@@ -118,9 +121,8 @@ class Connector(BaseConnector):
         return found
 
     # --- fetch --------------------------------------------------------------------------
-    def fetch(self, handle: str, *, now: datetime) -> NetworkData:
-        uid = self.validate(handle)
-        data = NetworkData(network=self.network, handle=uid)
+    def _user_params(self) -> tuple[dict[str, Any], bool]:
+        """Query for ``/users/{ids}``, and whether it carries the about_me filter."""
         params: dict[str, Any] = {"site": SITE}
         try:
             user_filter = self._user_filter()
@@ -130,11 +132,49 @@ class Connector(BaseConnector):
             user_filter = None
         if user_filter:
             params["filter"] = user_filter
-        else:
-            data.partial.append("about_me")
+        return params, bool(user_filter)
+
+    def fetch(self, handle: str, *, now: datetime) -> NetworkData:
+        uid = self.validate(handle)
+        params, with_about = self._user_params()
         body = self._get(f"/users/{uid}", params)
         items = body.get("items") or []
         user = items[0] if items and isinstance(items[0], dict) else None
+        return self._from_user(uid, user, body, with_about, now)
+
+    def fetch_many(self, handles: list[str], *,
+                   now: datetime) -> dict[str, NetworkData | Exception]:
+        """Profiles of up to 100 users per ``/users/{id;id;...}`` call (the API's vector
+        limit); answers and top tags are per user, as in :meth:`fetch`."""
+        out: dict[str, NetworkData | Exception] = {}
+        ids = list(dict.fromkeys(self.validate(h) for h in handles))
+        params, with_about = self._user_params()
+        for start in range(0, len(ids), USERS_BATCH):
+            chunk = ids[start:start + USERS_BATCH]
+            try:
+                body = self._get("/users/" + ";".join(chunk),
+                                 {**params, "pagesize": USERS_BATCH})
+            except UpstreamError as exc:
+                if exc.kind == "deadline":
+                    raise
+                out.update({uid: exc for uid in chunk})
+                continue
+            users = {str(u.get("user_id")): u for u in body.get("items") or []
+                     if isinstance(u, dict)}
+            for uid in chunk:
+                try:
+                    out[uid] = self._from_user(uid, users.get(uid), body, with_about, now)
+                except UpstreamError as exc:
+                    if exc.kind == "deadline":
+                        raise
+                    out[uid] = exc
+        return {h: out[self.validate(h)] for h in handles}
+
+    def _from_user(self, uid: str, user: dict[str, Any] | None, body: dict[str, Any],
+                   with_about: bool, now: datetime) -> NetworkData:
+        data = NetworkData(network=self.network, handle=uid)
+        if not with_about:
+            data.partial.append("about_me")
         if user is None or user.get("user_type") == "does_not_exist":
             data.status = "not_found"
             return data

@@ -20,6 +20,8 @@ User ids served (epoch timestamps; tests pass ``now=2026-11-20``):
 - ``8888``: ``/users`` reports ``quota_remaining: 0``.
 - anything else: ``items: []`` (how the API says "no such user").
 
+``/users/{id;id;...}`` (up to 100 ids) returns the users that exist, missing ones left out.
+
 ``/filter/create`` returns the filter id ``!fakeAboutMe``; ``about_me`` is only included in
 ``/users`` when that filter is passed (the default filter leaves it out).
 """
@@ -122,8 +124,22 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]):
         return _error(400, "bad_parameter", "site is required")
     if len(parts) < 2 or parts[0] != "users":
         return _error(404, "no_method", "this method cannot be found")
-    if not parts[1].isdigit():
+    ids = parts[1].split(";")
+    if not all(i.isdigit() for i in ids):
         return _error(404, "no_method", "this method cannot be found")
+    if len(ids) > 100:
+        return _error(400, "bad_parameter", "ids: too many values (max 100)")
+    if len(ids) > 1:
+        if len(parts) > 2:
+            return _error(404, "no_method", "this method cannot be found")
+        # A vector of ids: the users that exist, in the API's default order (reputation).
+        found = [dict(USERS[int(i)]) for i in dict.fromkeys(ids) if int(i) in USERS]
+        for user in found:
+            if (query.get("filter") or [""])[0] != FILTER_ID:
+                user.pop("about_me", None)
+        pagesize = int((query.get("pagesize") or ["30"])[0])
+        found.sort(key=lambda u: -u["reputation"])
+        return _gz(200, _wrap(found[:pagesize], has_more=len(found) > pagesize))
     uid = int(parts[1])
     rest = parts[2:]
     if not rest:

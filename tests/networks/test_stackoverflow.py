@@ -161,3 +161,39 @@ def test_invalid_handles_make_no_request(conn, upstream_server, bad):
     with pytest.raises(InvalidHandle):
         conn.fetch(bad, now=NOW)
     assert upstream_server.hits["stackexchange"] == 0
+
+
+def _comparable(data):
+    return (data.status, data.display_name, data.bio, sorted(data.observations, key=repr),
+            data.topics, data.partial, data.unobserved, data.links)
+
+
+def test_fetch_many_reads_profiles_in_one_vector_call(conn, upstream_server):
+    ids = ["22656", "1", "31337", "5000", "999999", "4242"]
+    many = conn.fetch_many(ids, now=NOW)
+    assert list(many) == ids
+    profile_calls = [p for _, p, _ in upstream_server.requests
+                     if p.startswith("/stackexchange/users/") and "/answers" not in p
+                     and "/top-tags" not in p]
+    assert len(profile_calls) == 1
+    assert "/users/22656;1;31337;5000;999999;4242?" in profile_calls[0]
+    assert "pagesize=100" in profile_calls[0]
+    assert many["999999"].status == "not_found" and many["31337"].status == "suspended"
+    assert many["5000"].partial == ["answers"]
+    for uid in ids:  # the same evidence as one-by-one fetches
+        assert _comparable(many[uid]) == _comparable(conn.fetch(uid, now=NOW)), uid
+
+
+def test_fetch_many_splits_at_100_ids(conn, upstream_server):
+    ids = [str(100000 + i) for i in range(150)] + ["22656"]
+    many = conn.fetch_many(ids, now=NOW)
+    assert many["22656"].status == "found"
+    assert sum(d.status == "not_found" for d in many.values()) == 150
+    vectors = [p for _, p, _ in upstream_server.requests if ";" in p]
+    assert [p.count(";") + 1 for p in vectors] == [100, 51]
+
+
+def test_fetch_many_throttled_batch_fails_every_id(conn, upstream_server):
+    upstream_server.faults["stackexchange"] = "500"
+    many = conn.fetch_many(["22656", "1"], now=NOW)
+    assert all(isinstance(v, UpstreamError) for v in many.values())
