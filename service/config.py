@@ -1,14 +1,19 @@
-"""Configuration read from the environment (names as in DESIGN.md).
+"""Configuration read from the environment (every variable is listed in the README's
+"Configuration" table).
 
 Everything the service needs from outside comes through :class:`Settings`, so tests and
-benchmarks can build one explicitly instead of mutating ``os.environ``.
+benchmarks can build one explicitly instead of mutating ``os.environ``. An invalid value
+stops start-up with :class:`ConfigError` naming the variable: a setting that silently fell
+back to a default could fail open (a privacy mode read as ``public``).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 DEFAULT_API_URLS: dict[str, str] = {
     "GITHUB": "https://api.github.com",
@@ -21,7 +26,6 @@ DEFAULT_API_URLS: dict[str, str] = {
     "OPENALEX": "https://api.openalex.org",
     "YOUTUBE": "https://www.googleapis.com/youtube/v3",
     "X": "https://api.x.com/2",
-    "REDDIT": "https://oauth.reddit.com",
 }
 
 CREDENTIAL_VARS: dict[str, str] = {
@@ -31,6 +35,79 @@ CREDENTIAL_VARS: dict[str, str] = {
     "youtube_key": "CANDOR_YOUTUBE_KEY",
     "x_bearer_token": "CANDOR_X_BEARER_TOKEN",
 }
+
+
+RECRUITER_VISIBILITIES = ("public", "claimed-only")
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the service cannot use."""
+
+    def __init__(self, variable: str, value: str, expected: str):
+        self.variable = variable
+        super().__init__(f"invalid setting {variable}={value!r}: expected {expected}")
+
+
+def _one_of(*choices: str) -> Callable[[str], bool]:
+    return lambda v: v in choices
+
+
+def _number(kind: type, low: float) -> Callable[[str], bool]:
+    def ok(value: str) -> bool:
+        try:
+            return kind(value) >= low
+        except ValueError:
+            return False
+    return ok
+
+
+def _rate_limit(value: str) -> bool:
+    from limits import parse_many  # flask-limiter's own parser: what it will accept later
+
+    try:
+        return bool(parse_many(value))
+    except ValueError:
+        return False
+
+
+def _url(*schemes: str) -> Callable[[str], bool]:
+    def ok(value: str) -> bool:
+        try:
+            parts = urlsplit(value)
+        except ValueError:
+            return False
+        return parts.scheme in schemes and (parts.scheme == "file" or bool(parts.netloc))
+    return ok
+
+
+# Variable → (check, what a valid value looks like). Unset or empty means the default.
+CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
+    "CANDOR_RECRUITER_VISIBILITY": (_one_of(*RECRUITER_VISIBILITIES),
+                                    " or ".join(RECRUITER_VISIBILITIES)),
+    "CANDOR_MASTODON_SCHEME": (_one_of("https", "http"), "https or http"),
+    "CANDOR_REPORT_DEADLINE": (_number(float, 0.1), "seconds, at least 0.1"),
+    "CANDOR_AUDIT_RETENTION_DAYS": (_number(int, 1), "a whole number of days, at least 1"),
+    "CANDOR_LOOKUP_CONCURRENCY": (_number(int, 1), "a whole number, at least 1"),
+    "CANDOR_BADGE_LIMIT": (_rate_limit, "a rate such as 300/minute"),
+    "CANDOR_REPORT_LIMIT": (_rate_limit, "a rate such as 300/minute"),
+    "CANDOR_CHECK_LIMIT": (_rate_limit, "a rate such as 30/minute"),
+    "CANDOR_CACHE_URL": (_url("file", "redis", "rediss"), "file:///path or redis://host:port/db"),
+    "PORT": (_number(int, 0), "a port number"),
+    "WEB_CONCURRENCY": (_number(int, 1), "a whole number of workers, at least 1"),
+    "GUNICORN_THREADS": (_number(int, 1), "a whole number of threads, at least 1"),
+    "GUNICORN_TIMEOUT": (_number(int, 1), "whole seconds, at least 1"),
+    "GUNICORN_MAX_REQUESTS": (_number(int, 0), "a whole number (0: never recycle)"),
+}
+CHECKS.update({f"CANDOR_{name}_API_URL": (_url("https", "http"), "an http(s) URL")
+               for name in DEFAULT_API_URLS})
+
+
+def check_env(env: Mapping[str, str]) -> None:
+    """Raise :class:`ConfigError` for the first set variable whose value is not usable."""
+    for variable, (ok, expected) in CHECKS.items():
+        value = env.get(variable)
+        if value not in (None, "") and not ok(value.strip()):
+            raise ConfigError(variable, value, expected)
 
 
 def default_instance_path() -> Path:
@@ -51,10 +128,16 @@ class Settings:
     recruiter_visibility: str = "public"
     # Seconds a whole report may take, all networks together.
     report_deadline: float = 10.0
+    # Base of the links in badges ("https://candor.example"); None: relative links. Never the
+    # request's Host header: badges are cached and served to everyone.
+    public_url: str | None = None
+    # Trusted proxies in front that set X-Forwarded-For/-Proto (0: trust no such header).
+    proxy_hops: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
+        check_env(env)
         instance = Path(env.get("CANDOR_INSTANCE_PATH") or Path.cwd() / "instance")
         api_urls = {
             name: env.get(f"CANDOR_{name}_API_URL", default).rstrip("/")
@@ -74,7 +157,15 @@ class Settings:
             allow_hosts=allow,
             recruiter_visibility=env.get("CANDOR_RECRUITER_VISIBILITY", "public"),
             report_deadline=float(env.get("CANDOR_REPORT_DEADLINE", "10")),
+            public_url=(env.get("CANDOR_PUBLIC_URL") or "").rstrip("/") or None,
+            proxy_hops=int(env.get("CANDOR_PROXY_HOPS") or 0),
         )
+
+    def __post_init__(self) -> None:
+        # Settings built in code get the same guard as the environment (fail closed).
+        if self.recruiter_visibility not in RECRUITER_VISIBILITIES:
+            raise ConfigError("CANDOR_RECRUITER_VISIBILITY", self.recruiter_visibility,
+                              " or ".join(RECRUITER_VISIBILITIES))
 
     def api_url(self, name: str) -> str:
         return self.api_urls[name.upper()]

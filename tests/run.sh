@@ -18,6 +18,7 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 PY=.venv/bin/python
+export PATH="$PWD/.venv/bin:$PATH"  # as `activate` does: tests start `candor`, `gunicorn`
 "$PY" -m pip install -q -e '.[dev]'
 if [ -f extension/package.json ]; then
   (cd extension && npm ci --no-audit --no-fund --silent)

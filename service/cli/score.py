@@ -1,4 +1,9 @@
-"""``candor score ACCOUNT [ACCOUNT ...] [--role ROLE] [--json]``."""
+"""``candor score ACCOUNT [ACCOUNT ...] [--role ROLE] [--json] [--no-discover]``.
+
+Accounts are ``network:handle`` or profile URLs (the same rule as the self-check page).
+Exit status: 0 a report (possibly ``degraded``), 2 bad input or setting, 3 (``UNREACHABLE``)
+every network that was asked failed, so the report says nothing about the person.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,14 @@ import sys
 
 from service.config import Settings
 
+UNREACHABLE = 3
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("score", help="score a person from their public accounts")
     p.add_argument("accounts", nargs="+", metavar="ACCOUNT",
-                   help="network:handle, e.g. github:octocat (the first is the primary)")
+                   help="network:handle or a profile URL, e.g. github:octocat or "
+                        "https://github.com/octocat (the first is the primary)")
     p.add_argument("--role", default="general", help="role weighting (default: general)")
     p.add_argument("--json", action="store_true", help="print the full JSON report")
     p.add_argument("--no-discover", action="store_true",
@@ -20,13 +28,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
+# Rows of networks that did not answer: failed, never asked (no key), or not asked because
+# the account could not be verified against a primary that failed.
+_NO_ANSWER = frozenset({"failed", "not_configured", "unverified"})
+
+
+def unreachable(report: dict) -> list[dict]:
+    """The failures, when every network that was asked failed (none answered); else []."""
+    if any(n["status"] not in _NO_ANSWER for n in report.get("networks") or []):
+        return []
+    return list(report.get("degraded") or [])
+
+
 def run(args: argparse.Namespace) -> int:
     from service.lookup import score_subject
+    from service.selfcheck import to_account
     from service.upstream import Upstream
 
     settings = Settings.from_env()
     try:
-        report = score_subject(args.accounts[0], role=args.role, accounts=args.accounts[1:],
+        accounts = [to_account(text, settings) for text in args.accounts]
+        report = score_subject(accounts[0], role=args.role, accounts=accounts[1:],
                                settings=settings, upstream=Upstream(settings),
                                discover=not args.no_discover)
     except ValueError as exc:
@@ -36,6 +58,13 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         print(render_text(report))
+    failed = unreachable(report)
+    if failed:
+        print("candor: no network could be reached ("
+              + ", ".join(f"{d['network']}: {d['reason']}" for d in failed)
+              + "); this report says nothing about the person. Try again later.",
+              file=sys.stderr)
+        return UNREACHABLE
     return 0
 
 
@@ -46,7 +75,10 @@ def _pct(value: float | None) -> str:
 def render_text(report: dict) -> str:
     """A readable terminal report: score, per-network table, topics, exclusions, caveats."""
     lines = [f"Candor report for {report['subject']} (role: {report['role']})"]
-    if report["score"] is None:
+    if unreachable(report):
+        lines.append("Status: no network could be reached, so there is no score (the "
+                     "connection failed, not the person)")
+    elif report["score"] is None:
         lines.append(f"Status: {report['status']} (no number: absence of public data is not "
                      "evidence of anything)")
     else:

@@ -6,6 +6,7 @@ import argparse
 import os
 import shutil
 import sys
+from pathlib import Path
 
 from service.config import Settings
 
@@ -20,8 +21,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from service.store.migrate import upgrade
 
-    upgrade(Settings.from_env())
-    gunicorn = shutil.which("gunicorn")
+    upgrade(Settings.from_env())  # also checks every setting: a bad one stops here
+    # Next to this Python first: `.venv/bin/candor run` works without activating the venv.
+    beside = Path(sys.executable).parent / "gunicorn"
+    gunicorn = str(beside) if beside.exists() else shutil.which("gunicorn")
     if gunicorn is None:
         print("candor: gunicorn is not installed", file=sys.stderr)
         return 1
