@@ -48,7 +48,7 @@ function memoryArea() {
 
 function client(srv, extra) {
   const clock = { t: 1_000_000 };
-  const s = Object.assign({ serviceUrl: srv.url, apiKey: 'k-123', role: 'general', timeoutMs: 2000 }, extra);
+  const s = Object.assign({ serviceUrl: srv.url, apiKey: 'k-123', apiKeyOrigin: srv.url, role: 'general', timeoutMs: 2000 }, extra);
   const c = createClient({ fetch, cache: memoryArea(), settings: async () => s, now: () => clock.t, ttlMs: 60_000 });
   return Object.assign(c, { clock, s });
 }
@@ -214,4 +214,24 @@ test('Retry-After parsing', () => {
   assert.equal(retryAfterSeconds(null), null);
   assert.equal(retryAfterSeconds('soon'), null);
   assert.equal(retryAfterSeconds('99999'), 3600);
+});
+
+test('the API key goes only to the origin it was saved for', async (t) => {
+  const srv = await startServer(() => ({ body: badge('github:octocat') }));
+  t.after(srv.close);
+  await client(srv, { apiKeyOrigin: 'https://candor.example' }).getBadge('github', 'octocat');
+  await client(srv, { apiKeyOrigin: undefined }).getBadge('github', 'octocat');
+  assert.equal(srv.requests.length, 2);
+  for (const r of srv.requests) assert.equal(r.headers['x-api-key'], undefined);
+});
+
+test('report links: relative ones resolved against the service, foreign origins dropped', async (t) => {
+  const links = { a: '/v1/reports/github/a?role=general', b: 'https://evil.example/phish', c: 'javascript:alert(1)' };
+  const srv = await startServer((req) => ({ body: badge(`github:${req.url.split('/')[4].split('?')[0]}`,
+    { report_url: links[req.url.split('/')[4].split('?')[0]] }) }));
+  t.after(srv.close);
+  const c = client(srv);
+  assert.equal((await c.getBadge('github', 'a')).badge.report_url, `${srv.url}/v1/reports/github/a?role=general`);
+  assert.equal((await c.getBadge('github', 'b')).badge.report_url, null);
+  assert.equal((await c.getBadge('github', 'c')).badge.report_url, null);
 });

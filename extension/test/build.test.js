@@ -40,7 +40,7 @@ test('builds one manifest per browser', async () => {
       assert.doesNotMatch(all, /<all_urls>|\*:\/\/\*\/\*/);
       // Firefox rejects match patterns with ports: loopback on any port.
       assert.deepEqual(m.host_permissions, ['http://127.0.0.1/*', 'http://localhost/*']);
-      assert.doesNotMatch(JSON.stringify([m.host_permissions, m.optional_host_permissions]), /:[0-9]+//);
+      assert.doesNotMatch(JSON.stringify([m.host_permissions, m.optional_host_permissions]), /:[0-9]+\//);
       for (const f of m.content_scripts[0].js.concat(m.background.scripts || [m.background.service_worker])) {
         assert.ok(fs.existsSync(path.join(out, 'chrome', f)), f);
       }

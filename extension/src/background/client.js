@@ -115,12 +115,26 @@
       return result;
     }
 
+    /** The service sends relative report links unless it has a configured public URL (a
+     *  Host header must never choose a cached link): resolve them against the service. A link
+     *  anywhere but the configured service origin is dropped: the card links nowhere else. */
+    function absoluteLinks(cfg, badge) {
+      if (typeof badge.report_url !== 'string') return badge;
+      try {
+        const u = new URL(badge.report_url, cfg.serviceUrl + '/');
+        badge.report_url = u.origin === new URL(cfg.serviceUrl).origin ? u.href : null;
+      } catch (_e) {
+        badge.report_url = null;
+      }
+      return badge;
+    }
+
     async function fetchOne(cfg, network, handle) {
       const path = `/v1/badges/${encodeURIComponent(network)}/${encodeURIComponent(handle)}?role=${encodeURIComponent(cfg.role)}`;
       const r = await request(cfg, 'GET', path);
       if (r.fault) return r.fault;
       if ((r.status === 200 || r.status === 202) && isBadge(r.data)) {
-        return { ok: true, badge: r.data, retryAfter: r.status === 202 ? r.retryAfter || 2 : null };
+        return { ok: true, badge: absoluteLinks(cfg, r.data), retryAfter: r.status === 202 ? r.retryAfter || 2 : null };
       }
       if (r.status === 202) return { ok: true, badge: { status: 'pending' }, retryAfter: r.retryAfter || 2 };
       if (r.status === 200) return fail('bad_response', { status: 200 });
@@ -137,7 +151,7 @@
         const item = results[i];
         if (!item || typeof item !== 'object') return fail('bad_response', { status: 200 });
         if (isBadge(item.badge)) {
-          return { ok: true, badge: item.badge, retryAfter: item.badge.status === 'pending' ? 2 : null };
+          return { ok: true, badge: absoluteLinks(cfg, item.badge), retryAfter: item.badge.status === 'pending' ? 2 : null };
         }
         const e = errorFromBody(item);
         return fail(kindForCode(e.code), e);
@@ -146,9 +160,13 @@
 
     async function config() {
       const s = await opts.settings();
+      const serviceUrl = P.normalizeServiceUrl(s.serviceUrl) || P.DEFAULT_SERVICE_URL;
+      // The key was saved for one service origin; it is never sent anywhere else.
+      const key = typeof s.apiKey === 'string' ? s.apiKey.trim() : '';
+      const boundTo = typeof s.apiKeyOrigin === 'string' ? s.apiKeyOrigin : null;
       return {
-        serviceUrl: P.normalizeServiceUrl(s.serviceUrl) || P.DEFAULT_SERVICE_URL,
-        apiKey: typeof s.apiKey === 'string' ? s.apiKey.trim() : '',
+        serviceUrl,
+        apiKey: key && boundTo === new URL(serviceUrl).origin ? key : '',
         role: P.ROLE.test(s.role || '') ? s.role : P.DEFAULT_ROLE,
         timeoutMs: s.timeoutMs || DEFAULT_TIMEOUT_MS,
       };

@@ -9,7 +9,7 @@
 
   async function readSettings() {
     const sync = await api.storage.sync.get({ serviceUrl: P.DEFAULT_SERVICE_URL, role: P.DEFAULT_ROLE, sites: {}, mastodonHosts: [] });
-    const local = await api.storage.local.get({ apiKey: '', timeoutMs: 0 });
+    const local = await api.storage.local.get({ apiKey: '', apiKeyOrigin: '', timeoutMs: 0 });
     return Object.assign({}, sync, local);
   }
 
@@ -26,15 +26,38 @@
     return { sites, mastodonHosts: hosts, role: s.role }; // never the API key
   }
 
-  async function handle(msg) {
+  // A page may ask about at most PAGE_ACCOUNTS_PER_MINUTE distinct accounts per rolling minute
+  // (per tab); asking again about the same account is free. Link badges are asked on intent,
+  // so a person never reaches this; a hostile page that fakes intent does, and stops there.
+  const PAGE_ACCOUNTS_PER_MINUTE = 30;
+  const WINDOW_MS = 60 * 1000;
+  const pages = new Map(); // tab id -> Map(account -> first asked at)
+
+  function admit(sender, account) {
+    if (!sender.tab) return null; // extension pages (options) are not web pages
+    const now = Date.now();
+    let seen = pages.get(sender.tab.id);
+    if (!seen) pages.set(sender.tab.id, (seen = new Map()));
+    for (const [acc, at] of seen) if (now - at >= WINDOW_MS) seen.delete(acc);
+    if (seen.has(account)) return null;
+    if (seen.size >= PAGE_ACCOUNTS_PER_MINUTE) {
+      const oldest = Math.min(...seen.values());
+      const retryAfter = Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000));
+      return { ok: false, error: { kind: 'page_limit', status: null, code: null, message: '', retryAfter } };
+    }
+    seen.set(account, now);
+    return null;
+  }
+
+  async function handle(msg, sender) {
     switch (msg && msg.type) {
       case 'config':
         return contentConfig(await readSettings());
-      case 'badge':
-        return client.getBadge(String(msg.network), String(msg.handle));
-      case 'badges': {
-        const accounts = Array.isArray(msg.accounts) ? msg.accounts.slice(0, 500).map(String) : [];
-        return client.getBadges(accounts);
+      case 'badge': {
+        const network = String(msg.network);
+        const handle = P.validateHandle(network, String(msg.handle));
+        if (!handle) return client.getBadge(network, String(msg.handle)); // answers "invalid"
+        return admit(sender, P.accountKey(network, handle)) || client.getBadge(network, handle);
       }
       case 'openOptions':
         return api.runtime.openOptionsPage();
@@ -45,9 +68,10 @@
 
   api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     if (sender.id !== api.runtime.id) return false; // only our own content scripts and pages
-    handle(msg).then(sendResponse, (e) => sendResponse({ ok: false, error: { kind: 'internal', message: String(e).slice(0, 200) } }));
+    handle(msg, sender).then(sendResponse, (e) => sendResponse({ ok: false, error: { kind: 'internal', message: String(e).slice(0, 200) } }));
     return true; // answer asynchronously
   });
+  if (api.tabs && api.tabs.onRemoved) api.tabs.onRemoved.addListener((id) => pages.delete(id));
 
   // Content scripts for the extra Mastodon instances the user granted in the options.
   async function registerMastodonScripts() {
@@ -76,6 +100,7 @@
   });
   if (api.permissions && api.permissions.onAdded) {
     api.permissions.onAdded.addListener(() => registerMastodonScripts().catch(() => {}));
+    if (api.permissions.onRemoved) api.permissions.onRemoved.addListener(() => registerMastodonScripts().catch(() => {}));
   }
   api.runtime.onInstalled.addListener(() => registerMastodonScripts().catch(() => {}));
   api.runtime.onStartup.addListener(() => registerMastodonScripts().catch(() => {}));

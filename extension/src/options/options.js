@@ -10,6 +10,7 @@
     ['mastodon', 'Mastodon'], ['linkedin', 'LinkedIn']];
   const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
   const $ = (id) => document.getElementById(id);
+  let saved = { origin: null, key: '', extra: [] }; // what load() found, to see what changed
 
   function say(text, isError) {
     $('status').textContent = text;
@@ -18,9 +19,13 @@
 
   async function load() {
     const s = await api.storage.sync.get({ serviceUrl: P.DEFAULT_SERVICE_URL, role: P.DEFAULT_ROLE, sites: {}, mastodonHosts: [] });
-    const l = await api.storage.local.get({ apiKey: '' });
+    const l = await api.storage.local.get({ apiKey: '', apiKeyOrigin: '' });
+    const origin = new URL(P.normalizeServiceUrl(s.serviceUrl) || P.DEFAULT_SERVICE_URL).origin;
+    // A key saved for another service origin is not shown (nor sent): it must be entered again.
+    const key = l.apiKeyOrigin === origin ? l.apiKey : '';
+    saved = { origin, key, extra: Array.isArray(s.mastodonHosts) ? s.mastodonHosts : [] };
     $('serviceUrl').value = s.serviceUrl;
-    $('apiKey').value = l.apiKey;
+    $('apiKey').value = key;
     $('role').value = s.role;
     $('mastodonHosts').value = (s.mastodonHosts || []).join('\n');
     const box = $('sites');
@@ -48,8 +53,8 @@
 
     const origins = extra.map((h) => `https://${h}/*`);
     const u = new URL(serviceUrl);
-    const serviceOrigin = `${u.protocol}//${u.hostname}/*`; // match patterns ignore the port
-    const builtIn = ['http://127.0.0.1:8000', 'http://localhost:8000'].includes(u.origin);
+    const serviceOrigin = `${u.protocol}//${u.hostname}/*`; // match patterns carry no port
+    const builtIn = ['127.0.0.1', 'localhost'].includes(u.hostname); // host permission on any port
     if (!builtIn) origins.push(serviceOrigin);
     let granted = true;
     if (origins.length) {
@@ -62,9 +67,23 @@
     }
     const sites = {};
     for (const [id] of SITES) sites[id] = $(`site-${id}`).checked;
+    // The key belongs to the service it was entered for: a new origin asks for it again.
+    let apiKey = $('apiKey').value.trim();
+    let keyNote = '';
+    if (apiKey && u.origin !== saved.origin && apiKey === saved.key) {
+      apiKey = '';
+      $('apiKey').value = '';
+      keyNote = ` The API key was for ${saved.origin}; enter the key for ${u.origin}.`;
+    }
     await api.storage.sync.set({ serviceUrl, role, sites, mastodonHosts: extra });
-    await api.storage.local.set({ apiKey: $('apiKey').value.trim() });
-    if (granted) say('Saved.');
+    await api.storage.local.set({ apiKey, apiKeyOrigin: apiKey ? u.origin : '' });
+    // Instances the user removed lose their permission (unless the service lives there).
+    const removed = saved.extra.filter((h) => !extra.includes(h)).map((h) => `https://${h}/*`)
+      .filter((o) => o !== serviceOrigin);
+    if (removed.length) await api.permissions.remove({ origins: removed }).catch(() => false);
+    saved = { origin: u.origin, key: apiKey, extra };
+    if (keyNote) say('Saved.' + keyNote, true);
+    else if (granted) say('Saved.');
     else say('Saved, but permission was not granted: the new service or instances will not work until you allow them.', true);
   }
 
