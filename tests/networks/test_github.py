@@ -47,16 +47,27 @@ def test_active_user_field_mapping(github, upstream_server):
                      "octocat/octo-tools": 300}
     assert data.topics == {"Python": 2800, "HTML": 1200}
     merged = {(o.item, o.at, o.own) for o in by_signal(data, "merged_external_prs")}
+    # octo-org is an organisation octocat publicly belongs to: its repos are own work.
     assert merged == {("rails/rails", "2026-10-01", False), ("python/cpython", "2026-06-15", False),
-                      ("octocat/Hello-World", "2026-09-09", True)}
+                      ("octocat/Hello-World", "2026-09-09", True),
+                      ("octo-org/tools", "2026-08-01", True)}
+    assert data.member_of == ["octo-org"]
+    # Post-2025-10 event shapes (no payload.pull_request.user): own reviews are recognised
+    # by repository owner, organisation, head fork, and PR number from the search.
     reviews = {(o.item, o.own) for o in by_signal(data, "reviews")}
-    assert reviews == {("rails/rails", False), ("octocat/Hello-World", True)}
+    assert reviews == {("rails/rails", False), ("octocat/Hello-World", True),
+                       ("python/cpython", True), ("django/django", True),
+                       ("octo-org/tools", True)}
     issues = by_signal(data, "external_issues")
-    assert [(o.item, o.at) for o in issues] == [("python/cpython", "2026-11-04")]
+    assert sorted((o.item, o.at, o.own) for o in issues) == [
+        ("octocat/Spoon-Knife", "2026-11-03", True), ("python/cpython", "2026-11-04", False)]
     assert level(data, "active_weeks") == 3  # weeks 45, 46, 47 of 2026
-    assert data.flags == []
-    # Exactly six calls: profile, two repo pages, events, search, social accounts.
-    assert upstream_server.hits["github"] == 6
+    assert data.flags == [] and data.unobserved == []
+    # REST names its windows: the events timeline covers 30 days, the search a year.
+    assert data.windows == {"merged_external_prs": 365, "reviews": 30,
+                            "external_issues": 30, "active_weeks": 30}
+    # Exactly seven calls: profile, orgs, two repo pages, search, events, social accounts.
+    assert upstream_server.hits["github"] == 7
 
 
 def test_linked_accounts(github):
@@ -83,7 +94,7 @@ def test_new_user_has_no_evidence(github, upstream_server):
     data = github.fetch("newbie", now=NOW)
     assert data.status == "found"
     assert level(data, "account_age_days") == 7
-    assert by_signal(data, "stars_owned") == []
+    assert level(data, "stars_owned") == 0  # measured: the profile says no public repos
     assert level(data, "active_weeks") == 0
     assert data.links == [] and data.topics == {}
     # public_repos == 0: the repos call is skipped.
@@ -144,8 +155,10 @@ def test_secondary_failure_is_partial(github):
     data = github.fetch("flaky", now=NOW)
     assert data.status == "found"
     assert data.partial == ["events"]
+    assert sorted(data.unobserved) == ["active_weeks", "external_issues", "reviews"]
     assert level(data, "followers") == 12
-    assert by_signal(data, "active_weeks") == []
+    assert by_signal(data, "active_weeks") == [] and by_signal(data, "reviews") == []
+    assert level(data, "merged_external_prs") == 0  # the search answered: a measured zero
 
 
 def test_primary_failure_propagates(github, upstream_server):
