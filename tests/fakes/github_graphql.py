@@ -157,7 +157,7 @@ def _resolve(source: Any, info: Any, **args: Any) -> Any:
             if (args.get("orderBy") or {}).get("field") == "STARGAZERS":
                 nodes = sorted(nodes, key=lambda n: -n["stargazerCount"])
         first = args.get("first")
-        value = {**value, "totalCount": len(nodes),
+        value = {**value, "totalCount": value.get("totalCount", len(nodes)),
                  "nodes": nodes[:first] if isinstance(first, int) else nodes}
     return value
 

@@ -209,3 +209,39 @@ def test_account_from_url(url, provider, account):
                                  "https://dev.to/ben/some-article-123"])
 def test_a_repository_or_article_url_names_no_person(url):
     assert account_from_url(url) is None
+
+
+def test_legacy_event_shape_still_recognises_own_reviews(github):
+    data = github.fetch("legacy", now=NOW)
+    reviews = {(o.item, o.own) for o in by_signal(data, "reviews")}
+    # torvalds/linux #81 was opened by legacy itself (payload.pull_request.user).
+    assert reviews == {("rails/rails", False), ("torvalds/linux", True)}
+
+
+def test_answered_zeros_are_measured(github):
+    data = github.fetch("zero", now=NOW)
+    assert data.partial == [] and data.unobserved == []
+    for signal in ("stars_owned", "merged_external_prs", "reviews", "external_issues",
+                   "active_weeks"):
+        assert level(data, signal) == 0, signal
+
+
+def test_merged_search_is_paged_and_capped(github, upstream_server):
+    data = github.fetch("prolific", now=NOW)
+    assert len(by_signal(data, "merged_external_prs")) == 250
+    search = [p for _, p, _ in upstream_server.requests if "/search/issues" in p]
+    assert len(search) == 3  # 100 a page, Link rel=next followed; at most MERGED_PAGES
+
+
+def test_failed_orgs_call_is_partial(github, upstream_server, monkeypatch):
+    from tests.fakes import github as fake
+
+    def broken(path, query, headers):
+        if path.endswith("/orgs"):
+            return 502, {}, b"bad gateway"
+        return original(path, query, headers)
+
+    original = fake.respond
+    monkeypatch.setattr(fake, "respond", broken)
+    data = github.fetch("octocat", now=NOW)
+    assert "orgs" in data.partial and data.member_of == []
