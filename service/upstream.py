@@ -46,6 +46,7 @@ from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.util.retry import Retry
 
 from service.config import Settings
+from service.quota import Budget, QuotaSpent
 from service.upstream_rates import (
     MAX_COOLDOWN,
     is_rate_limited,
@@ -164,8 +165,11 @@ class Upstream:
                  per_host_limit: int = 8, connect_timeout: float = 3.0,
                  read_timeout: float = 8.0, max_body_bytes: int = MAX_BODY_BYTES,
                  retries: int = 2, retry_after_cap: float = RETRY_AFTER_CAP,
-                 backoff_factor: float = 0.2, resolver: Any = None):
+                 backoff_factor: float = 0.2, resolver: Any = None,
+                 budget: Budget | None = None):
         self.settings = settings
+        # Published quotas, counted before each call (shared through Redis when configured).
+        self.budget = budget if budget is not None else Budget.from_settings(settings)
         self.store: ValidatorStore = store if store is not None else MemoryValidatorStore()
         self.stats = UpstreamStats()
         self.per_host_limit = per_host_limit
@@ -297,8 +301,12 @@ class Upstream:
             if stored.last_modified:
                 headers["If-Modified-Since"] = stored.last_modified
         current = url
+        origin = _origin(url)
         for _hop in range(MAX_REDIRECTS + 1):
-            resp, body = self._fetch(current, network, headers, user_host)
+            # Every hop that leaves the configured API's origin is vetted like a user-chosen
+            # host (SSRF): a configured host answering 302 to 127.0.0.1 is not followed.
+            hop_user_host = user_host or _origin(current) != origin
+            resp, body = self._fetch(current, network, headers, hop_user_host)
             if body is not None:
                 return self._finish(resp, body, url, key, stored)
             current = urljoin(current, resp.headers["Location"])
@@ -312,8 +320,8 @@ class Upstream:
                data: bytes | None = None) -> tuple[requests.Response, bytes | None]:
         """One request (urllib3 retries included) and its body.
 
-        For user-chosen hosts redirects are not followed here: a redirect comes back with
-        body None (connection closed) so :meth:`_get` can vet the next hop.
+        Redirects are never followed here: a redirect comes back with body None (connection
+        closed) so :meth:`_get` can vet the next hop.
         """
         send_url, send_headers = url, headers
         if user_host:
@@ -326,6 +334,7 @@ class Upstream:
                 send_headers = {**headers, "Host": target.host_header}
         host_key = (network, urlsplit(url).netloc.lower())
         self._check_cooldown(host_key)
+        ticket = self._take_quota(network, url, headers, method)
         with self._slot(host_key):
             left = _time_left()
             if left is not None and left <= 0:
@@ -335,12 +344,14 @@ class Upstream:
             try:
                 resp = self._session(pinned=user_host).request(
                     method, send_url, headers=send_headers, data=data, timeout=timeout,
-                    stream=True, allow_redirects=not user_host)
+                    stream=True, allow_redirects=False)
             except requests.RequestException as exc:
                 raise self._transport_error(exc, network) from exc
             log.debug("GET %s (%s) -> %s", redact_url(url), network, resp.status_code)
+            self.budget.observe(ticket, resp.status_code, resp.headers)
             if is_rate_limited(resp.status_code, resp.headers):
                 until = rate_limit_until(resp.headers)
+                self.budget.spent(ticket, until)
                 self._cool_down(host_key, until)
                 resp.close()
                 raise UpstreamError("rate_limited", f"{network} rate limited",
@@ -353,12 +364,22 @@ class Upstream:
                 resp.close()
                 raise UpstreamError("upstream_error", f"{network} answered {resp.status_code}",
                                     status=resp.status_code, retry_at=until)
-            if user_host and resp.status_code in REDIRECT_CODES and resp.headers.get("Location"):
+            if resp.status_code in REDIRECT_CODES and resp.headers.get("Location"):
                 resp.close()
                 return resp, None
             body = self._read_body(resp, network)  # read while holding the slot
             self._honour_backoff(body, host_key)
+            if network == "stackoverflow":
+                self.budget.observe(ticket, resp.status_code, {}, body)  # quota in the body
             return resp, body
+
+    def _take_quota(self, network: str, url: str, headers: Mapping[str, str],
+                    method: str) -> Any:
+        """Charge the call to its published quota, or refuse it without sending it."""
+        try:
+            return self.budget.take(network, url, headers, method)
+        except QuotaSpent as exc:
+            raise UpstreamError("rate_limited", str(exc), retry_at=exc.reset) from exc
 
     def _read_body(self, resp: requests.Response, network: str) -> bytes:
         """Stream the (decoded) body with a byte cap, so a hostile upstream cannot exhaust
@@ -436,6 +457,12 @@ class Upstream:
         if isinstance(exc, requests.exceptions.InvalidURL | requests.exceptions.MissingSchema):
             return UpstreamError("refused", f"{network}: invalid URL")
         return UpstreamError("upstream_error", f"{network} unreachable")
+
+
+def _origin(url: str) -> tuple[str, str]:
+    """(scheme, host[:port]) of a URL, lowercased: what "the same API host" means."""
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
