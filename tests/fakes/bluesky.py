@@ -36,6 +36,12 @@ def _did(name: str) -> str:
     return "did:plc:" + (core + "a" * 24)[:24]
 
 
+def _cid(seed: str) -> str:
+    """A CIDv1 in base32 ("bafyrei" + 52 characters), the shape the AppView returns."""
+    digest = base64.b32encode(hashlib.sha256(seed.encode()).digest()).decode().lower()
+    return "bafyrei" + digest[:52]
+
+
 def _liker_did(seed: str) -> str:
     """A syntactically valid did:plc (24 base32 characters) for a generated liker."""
     digest = base64.b32encode(hashlib.sha256(seed.encode()).digest()).decode().lower()
@@ -89,7 +95,7 @@ def _post(author: dict, rkey: str, days_ago: float, likes: int, reposts: int, re
         facets.append({"index": {"byteStart": start, "byteEnd": start + len(tag) + 1},
                        "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": tag}]})
     return {"post": {
-        "uri": f"at://{author['did']}/app.bsky.feed.post/{rkey}", "cid": f"bafy{rkey}",
+        "uri": f"at://{author['did']}/app.bsky.feed.post/{rkey}", "cid": _cid(rkey),
         "author": {"did": author["did"], "handle": author["handle"]},
         "record": {"$type": "app.bsky.feed.post", "text": text, "createdAt": _ts(days_ago),
                    "langs": ["en"], "facets": facets},
@@ -104,7 +110,8 @@ def _feed(name: str) -> list[dict]:
                       tags=("rust",) if i % 2 else ("OpenSource",)) for i in range(10)]
         other = _post(PROFILES["bought.bsky.social"], "3zz", 1, 999, 999, 999, ("spam",))
         feed.insert(0, {**other, "reason": {"$type": "app.bsky.feed.defs#reasonRepost",
-                                            "by": {"did": me["did"]}, "indexedAt": _ts(1)}})
+                                            "by": {"did": me["did"], "handle": me["handle"]},
+                                            "indexedAt": _ts(1)}})
         feed.append(_post(me, "3old", 500, 70, 70, 70, ("ancient",)))
         return feed
     if name == "followback.bsky.social":
@@ -121,8 +128,9 @@ def _feed(name: str) -> list[dict]:
 def _likes(uri: str, limit: int) -> dict | None:
     did, _, rkey = uri.removeprefix("at://").partition("/app.bsky.feed.post/")
     name = BY_DID.get(did)
-    post = next((item["post"] for item in _feed(name) if item["post"]["uri"] == uri), None
-                ) if name else None
+    # any feed may hold the post (reposts carry someone else's post)
+    post = next((item["post"] for feed_of in PROFILES for item in _feed(feed_of)
+                 if item["post"]["uri"] == uri), None)
     if post is None:
         return None
     count = min(post["likeCount"], limit)
