@@ -28,6 +28,10 @@ class NetworkInput:
     linked_by: str
     status: str
     reason: str | None = None
+    # Identity (service/identity.py): how this account was shown to be the subject's, or,
+    # for status "unverified" (never counted, no data), what would verify it.
+    verified_by: str | None = None
+    how_to_verify: str | None = None
 
     @property
     def account(self) -> str:
@@ -79,9 +83,21 @@ def build_report(subject: str, role: str, networks: list[NetworkInput], *, now: 
     if status == "scored":
         pct = reference.percentile_of(role, combined)
         percentile = round(pct, 1) + 0.0
-        score = 1 + math.floor(99 * pct / 100.0 + 0.5)
+        score = _score(pct)
         half = round(cfg["band_min"] + cfg["band_spread"] * (1.0 - confidence))
-        band = {"low": max(1, score - half), "high": min(100, score + half)}
+        # Unobserved signals (a failed call): the band also covers them being anywhere from
+        # the 0th to the 100th percentile, so a failure widens the band instead of moving
+        # the number.
+        low_c, _ = reference.accumulate(
+            [catalogue.role_weight(role, inputs[i].network) * results[i].score_low
+             for i in order], cfg["beta"])
+        high_c, _ = reference.accumulate(
+            [catalogue.role_weight(role, inputs[i].network) * results[i].score_high
+             for i in order], cfg["beta"])
+        band = {
+            "low": max(1, min(score - half, _score(reference.percentile_of(role, low_c)))),
+            "high": min(100, max(score + half, _score(reference.percentile_of(role, high_c)))),
+        }
 
     net_rows = [
         _network_row(n, results.get(i), role, contribution.get(i)) for i, n in enumerate(inputs)
@@ -102,6 +118,11 @@ def build_report(subject: str, role: str, networks: list[NetworkInput], *, now: 
         "role": role,
         "networks": net_rows,
         "exclusions": excl,
+        "unobserved": [
+            {"network": inputs[i].network, "signals": results[i].unobserved,
+             "failed_calls": results[i].failed_calls}
+            for i in order if results[i].unobserved
+        ],
         "topics": _topics(inputs, results, role),
         "caveats": _caveats(inputs, results, role, status, confidence, excl, now),
         "tips": [],
@@ -122,8 +143,17 @@ def build_report(subject: str, role: str, networks: list[NetworkInput], *, now: 
             "reference_version": catalogue.reference()["version"],
             "formula": "score = 1 + round(99 * G_ref(role)(combined) / 100); "
             "combined = sum of network contributions",
+            # Breadth: G_ref assumes everyone has the role's top network and half also the
+            # second, so the same per-network percentile on more networks scores higher
+            # (documented on /methodology with the numbers).
+            "breadth": "networks accumulate: the same per-network percentile on more networks "
+            "gives a higher combined value and score",
         },
     }
+
+
+def _score(pct: float) -> int:
+    return 1 + math.floor(99 * pct / 100.0 + 0.5)
 
 
 def _confidence(results: dict[int, NetworkResult], contribution: dict[int, float]) -> float:
@@ -144,6 +174,8 @@ def _network_row(n: NetworkInput, res: NetworkResult | None, role: str, contrib:
         "account": n.account,
         "status": n.status,
         "linked_by": n.linked_by,
+        "verified_by": n.verified_by,
+        "how_to_verify": n.how_to_verify,
         "signals": [],
         "network_score": None,
         "network_score_raw": None,
@@ -162,11 +194,15 @@ def _network_row(n: NetworkInput, res: NetworkResult | None, role: str, contrib:
         {
             "name": s.name,
             "scored": s.scored,
-            "observed": s.raw is not None,
+            "observed": not s.unobserved or s.raw is not None,
             "raw": r4(s.raw),
             "decayed": r4(s.decayed),
             "excluded": r4(s.excluded),
-            "exclusion_reason": "; ".join(reason for reason, _ in s.removals) or None,
+            "exclusion_reason": "; ".join(reason for _, reason, _ in s.removals) or None,
+            "exclusion_rules": sorted({rule for rule, _, _ in s.removals}),
+            "statistic": s.statistic,
+            "before": r4(s.before),
+            "unobserved": s.unobserved,
             "value": r4(s.value),
             "percentile": round(s.percentile, 1) + 0.0 if s.scored else None,
             "weight": r4(s.weight) if s.scored else None,
@@ -215,13 +251,23 @@ def _caveats(inputs, results, role, status, confidence, excl, now) -> list[dict]
             add("network_not_configured", account=n.account)
         elif n.status == "failed":
             add("network_failed", account=n.account, reason=n.reason or "upstream failed")
+        elif n.status == "unverified":
+            add("not_verified", account=n.account, how=n.how_to_verify or "")
         elif n.status != "found":
             add("network_unavailable", account=n.account, status=n.status)
         if i not in results:
             continue
         data = n.data
-        if data.partial:
+        res = results[i]
+        if res.unobserved:
+            add("signals_imputed", account=n.account,
+                calls=", ".join(res.failed_calls) or "a call",
+                signals=", ".join(res.unobserved))
+        elif data.partial:
             add("partial_data", account=n.account, parts=", ".join(sorted(data.partial)))
+        if res.young_factor < 1.0:
+            add("young_account", account=n.account, factor=f"{res.young_factor:.0%}",
+                days=catalogue.model()["young_account"]["ramp_days"])
         fetched = parse_at(data.fetched_at)
         if fetched is not None:
             days = (now - fetched).total_seconds() / 86400.0
@@ -229,15 +275,15 @@ def _caveats(inputs, results, role, status, confidence, excl, now) -> list[dict]
                 add("stale_data", account=n.account, days=int(days))
         if data.flags:
             add("flagged", account=n.account, flags=", ".join(sorted(data.flags)))
-        missing = [s.name for s in results[i].signals if s.scored and s.raw is None]
-        if missing:
-            add("signals_unobserved", account=n.account, signals=", ".join(missing))
     if status == "insufficient_data":
         add("insufficient_data")
     elif status == "scored" and confidence < catalogue.model()["low_confidence"]:
         add("low_confidence", confidence=f"{confidence:.2f}")
     if excl:
         add("exclusions_applied", count=len(excl))
+    for account in sorted({f"{e['network']}" for e in excl if e.get("rule") == "engagement_ring"}):
+        ring = [n.account for n in inputs if n.network == account]
+        add("engagement_ring", account=", ".join(ring) or account)
     if results:
         add("provisional_calibration", version=catalogue.model()["calibration_version"])
     add("role_weighting", role=role, ignores=catalogue.roles()["roles"][role]["ignores"])
