@@ -66,6 +66,14 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings=settings, upstream=upstream, cache=cache, database=database,
         reports=ReportService(settings, upstream, cache, database))
 
+    if settings.proxy_hops > 0:
+        # Only behind a configured proxy: X-Forwarded-For would otherwise let any client pick
+        # its rate-limit bucket. Host is never taken from X-Forwarded-Host (links use
+        # CANDOR_PUBLIC_URL), so only the client address and scheme are trusted.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops,  # type: ignore[method-assign]
+                                x_proto=settings.proxy_hops, x_host=0, x_port=0, x_prefix=0)
     api = _api_class()(app)
     app.extensions["candor_api"] = api
     from service.api import register_blueprints

@@ -81,6 +81,15 @@ def register_error_handlers(app: Flask) -> None:
         # Only a hostile body gets here: JSON nested thousands of levels deep.
         return error_response(400, "invalid_json", "JSON body is nested too deeply")
 
+    @app.errorhandler(ValueError)
+    def _value_error(exc: ValueError) -> Response:
+        # json.loads refuses integers over sys.get_int_max_str_digits() (4,300) digits with a
+        # plain ValueError, which webargs does not turn into a 400 as it does for syntax errors.
+        if "integer string conversion" in str(exc):
+            return error_response(400, "invalid_json",
+                                  "JSON body has a number with too many digits")
+        return _unexpected(exc)
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error")  # details stay in our logs, never in the response

@@ -1,19 +1,24 @@
-"""Rate limits with Flask-Limiter on the cache backend.
+"""Rate limits with Flask-Limiter, on a store every worker of the deployment shares.
 
 * Storage: the cache's Redis (``redis://``) when ``CANDOR_CACHE_URL`` is Redis, so every
-  instance shares the same counters. With the embedded file cache there is no shared
-  counter store, so limits are kept in memory **per process**: N gunicorn workers allow up
-  to N times the limit. Use Redis when that matters.
-* Public badges (``/v1/badges...``): per client IP, a blueprint limit.
+  instance shares the same counters. With the embedded file cache, counters live in a SQLite
+  file in the cache directory (``service.limit_store``): shared by all workers of the
+  machine and kept across gunicorn worker recycling (``max_requests``), unlike memory.
+* Public badges (``/v1/badges...``) and reports (``/v1/reports...``): per client IP, a
+  blueprint limit each, charged by the accounts a request may fetch: a report with 20 extra
+  accounts costs 21, a batch of 50 badges costs 50.
 * Claims: per client IP, on the two claim endpoints.
-* Recruiter endpoints: per API key, with the key's own limit, checked by hand after the key
-  is authenticated (so a missing key is a 401, not a shared anonymous bucket). A batch costs
-  its number of subjects.
+* Recruiter endpoints: per API key, with the key's own limit as given (``5/hour`` is 5 in
+  any hour), checked by hand after the key is authenticated (so a missing key is a 401, not
+  a shared anonymous bucket). A lookup costs the number of accounts it fetches.
+
+"Client IP" is the TCP peer unless ``CANDOR_PROXY_HOPS`` says how many trusted proxies set
+``X-Forwarded-For`` (see ``service.app`` and docs/DEPLOY.md).
 
 Breaches answer 429 in our JSON error shape with ``Retry-After`` and ``RateLimit-Limit``,
 ``RateLimit-Remaining``, ``RateLimit-Reset`` (seconds until the window frees up) for keys
-and claims; the badge limit sends Flask-Limiter's ``X-RateLimit-Limit``, ``-Remaining`` and
-``-Reset`` (epoch seconds) on every response and ``Retry-After`` on a 429.
+and claims; the blueprint limits send Flask-Limiter's ``X-RateLimit-Limit``, ``-Remaining``
+and ``-Reset`` (epoch seconds) on every response and ``Retry-After`` on a 429.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from limits import parse
 from service.errors import ApiError, error_response
 
 BADGE_LIMIT = os.environ.get("CANDOR_BADGE_LIMIT", "300/minute")
+# Counted in accounts fetched, like badges: a cold report fans out to every network.
+REPORT_LIMIT = os.environ.get("CANDOR_REPORT_LIMIT", "300/minute")
 # Each self-check refetches every network (tips need the model inputs), so it is the most
 # expensive public page: a tighter per-IP limit keeps it from being used as a fan-out.
 CHECK_LIMIT = os.environ.get("CANDOR_CHECK_LIMIT", "30/minute")
@@ -38,7 +45,38 @@ KEY_PREFIX = "candor-rl"
 
 
 def storage_uri(cache_url: str) -> str:
-    return cache_url if cache_url.startswith(("redis://", "rediss://")) else "memory://"
+    """Redis when the cache is Redis; beside the file cache otherwise; memory as a last resort."""
+    if cache_url.startswith(("redis://", "rediss://")):
+        return cache_url
+    if cache_url.startswith("file://"):
+        from pathlib import Path
+
+        from service import limit_store  # registers the storage scheme with ``limits``
+
+        path = Path(cache_url[len("file://"):]).resolve() / "ratelimits.sqlite3"
+        return f"{limit_store.SCHEME}://{path}"
+    return "memory://"
+
+
+def _report_cost() -> int:
+    """The primary account plus every extra account named in ``accounts=`` (max 21)."""
+    from flask import request
+
+    raw = request.args.get("accounts", "")[:2000]
+    return 1 + min(20, len({a.strip() for a in raw.split(",") if a.strip()}))
+
+
+def _badge_cost() -> int:
+    """1 for one badge; the number of accounts (max 50) for a batch."""
+    from flask import request
+
+    if request.method != "POST":
+        return 1
+    body = request.get_json(silent=True)
+    accounts = body.get("accounts") if isinstance(body, dict) else None
+    if not isinstance(accounts, list):
+        return 1
+    return max(1, min(50, len(accounts)))
 
 
 def init_limiter(app: Flask) -> Limiter:
@@ -55,12 +93,19 @@ def init_limiter(app: Flask) -> Limiter:
     )
     from service.api.badges import blp as badges
 
-    limiter.limit(BADGE_LIMIT)(badges)
+    # Read when the app is built (not at import), so a deployment or a test can set them.
+    badge_limit = os.environ.get("CANDOR_BADGE_LIMIT", BADGE_LIMIT)
+    report_limit = os.environ.get("CANDOR_REPORT_LIMIT", REPORT_LIMIT)
+    check_limit = os.environ.get("CANDOR_CHECK_LIMIT", CHECK_LIMIT)
+    limiter.limit(badge_limit, cost=_badge_cost)(badges)
+    from service.api.reports import blp as reports
+
+    limiter.limit(report_limit, cost=_report_cost)(reports)
     from service.api.pages import bp as pages
     from service.api.selfcheck import blp as selfcheck
 
-    limiter.limit(CHECK_LIMIT, exempt_when=_not_a_check)(pages)
-    limiter.limit(CHECK_LIMIT)(selfcheck)
+    limiter.limit(check_limit, exempt_when=_not_a_check)(pages)
+    limiter.limit(check_limit)(selfcheck)
     app.extensions["candor_limiter"] = limiter
     app.after_request(_key_limit_headers)
     app.register_error_handler(RateLimitExceeded, _breached)
@@ -101,12 +146,11 @@ def limiter() -> Limiter:
     return current_app.extensions["candor_limiter"]
 
 
-def hit_key_limit(key_id: int, rate_per_minute: int, cost: int) -> None:
-    """Charge ``cost`` requests to an API key's window; raise a 429 ApiError when over.
+def hit_key_limit(key_id: int, limit: str, cost: int) -> None:
+    """Charge ``cost`` (accounts fetched) to an API key's window; a 429 ApiError when over.
 
-    The window is an hour (``rate_per_minute * 60`` per hour) so a batch of 100 fits a key
-    allowed 10 a minute on average."""
-    _hit(("key", str(key_id)), f"{rate_per_minute * 60}/hour", cost,
+    ``limit`` is the key's own, unit included ("600/hour", "5/hour", "1/day")."""
+    _hit(("key", str(key_id)), limit, cost,
          "rate limit exceeded for this API key; retry after Retry-After seconds")
 
 
@@ -118,6 +162,8 @@ def hit_ip_limit(bucket: str, limit: str = CLAIM_LIMIT) -> None:
 
 def _hit(ident: tuple[str, ...], limit: str, cost: int, message: str) -> None:
     item = parse(limit)
+    if not limiter().enabled:  # switched off as a whole (load benchmarks from one IP)
+        return
     strategy = limiter().limiter
     ident = (KEY_PREFIX, *ident)
     try:

@@ -22,6 +22,17 @@ LATENCY = Histogram("candor_http_request_seconds", "HTTP request latency", ["end
                     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
 _apps: weakref.WeakSet[Flask] = weakref.WeakSet()
+# Any token is a valid HTTP method to werkzeug; label values must come from a fixed set or
+# a client can create a new time series per request.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(method: str) -> str:
+    return method if method in METHODS else "other"
+
+
+def status_label(status: int) -> str:
+    return str(status) if 100 <= status <= 599 else "other"
 
 
 class _LiveCounters:
@@ -82,7 +93,8 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _record(response):
         rule = request.url_rule.rule if request.url_rule else "unmatched"
-        REQUESTS.labels(rule, request.method, str(response.status_code)).inc()
+        REQUESTS.labels(rule, method_label(request.method),
+                        status_label(response.status_code)).inc()
         started = g.get("candor_started")
         if started is not None:
             LATENCY.labels(rule).observe(time.perf_counter() - started)

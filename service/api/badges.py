@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 from flask_smorest import Blueprint
 
 from schemas.badge import Badge, BatchResult
 from schemas.common import ErrorResponse
 from schemas.requests import BadgeBatchRequest
-from service.api.http import documented, host_url, json_response, role_arg
+from service.api.http import documented, json_response, public_base_url, role_arg
 from service.app import services
 from service.badges import status_badge
 from service.errors import ApiError
@@ -36,7 +36,7 @@ def get_badge(network: str, handle: str) -> Response:
     subject = f"{network}:{handle}"
     if network == "linkedin":
         return _linkedin(handle, role)
-    served = reports.get(subject, role, part="badge", base_url=host_url(),
+    served = reports.get(subject, role, part="badge", base_url=public_base_url(),
                          wait=BADGE_WAIT_SECONDS)
     if served.status_code == 202:
         served.body = dumps(_pending(subject, role))
@@ -46,7 +46,7 @@ def get_badge(network: str, handle: str) -> Response:
 def _pending(subject: str, role: str) -> dict:
     from service import scoring
 
-    return status_badge(subject, role, "pending", scoring.general_caveats(), request.host_url)
+    return status_badge(subject, role, "pending", scoring.general_caveats(), public_base_url())
 
 
 def _linkedin(slug: str, role: str) -> Response:
@@ -58,9 +58,9 @@ def _linkedin(slug: str, role: str) -> Response:
     subject = resolver(slug) if resolver else None
     if subject is None:
         body = dumps(status_badge(f"linkedin:{slug[:100]}", role, "not_claimed",
-                                  scoring.general_caveats(), request.host_url))
+                                  scoring.general_caveats(), public_base_url()))
         return json_response(Served(body, None, "miss"), cache_control="public, max-age=300")
-    served = services().reports.get(subject, role, part="badge", base_url=request.host_url,
+    served = services().reports.get(subject, role, part="badge", base_url=public_base_url(),
                                     wait=BADGE_WAIT_SECONDS)
     return json_response(served, cache_control="public, max-age=300")
 
@@ -73,7 +73,7 @@ def post_badges(body: dict) -> Response:
     """Badges for up to 50 accounts, one result per account, in order."""
     import json
 
-    results = services().reports.badge_batch(body["accounts"], body["role"], request.host_url)
+    results = services().reports.badge_batch(body["accounts"], body["role"], public_base_url())
     out = []
     for account, served_or_error in results:
         if isinstance(served_or_error, ApiError):

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
 from flask import Response, request
-from werkzeug.sansio.utils import get_current_url
 
 from schemas.requests import ROLE_NAMES
+from service.app import services
 from service.errors import ApiError
 from service.reports import Served
 
 
-@lru_cache(maxsize=64)
-def _host_url(scheme: str, host: str) -> str:
-    return get_current_url(scheme, host)
+def public_base_url() -> str:
+    """The base of links in badges: ``CANDOR_PUBLIC_URL``, or "" for relative links.
 
-
-def host_url() -> str:
-    """``request.host_url``, remembered per host: werkzeug rebuilds it (IRI decoding, IDNA)
-    on every access, which costs as much as a whole cache hit."""
-    return _host_url(request.scheme, request.host)
+    Never the request's ``Host``: a badge is cached and served to every later client (all
+    instances, via Redis), so one request with ``Host: evil.example`` must not choose it."""
+    return services().settings.public_url or ""
 
 
 def documented(*decorators: Callable) -> Callable:

@@ -12,6 +12,7 @@ import logging
 from flask import Blueprint, Response, render_template, request
 
 from service import charts, scoring, selfcheck
+from service.api.http import public_base_url
 from service.app import services
 from service.methodology import methodology
 from service.scoring import catalogue
@@ -84,7 +85,7 @@ def check():
         accounts = selfcheck.normalize_all(texts, svc.settings)
         result = selfcheck.run(accounts, role, discover=not confirmed, settings=svc.settings,
                                upstream=svc.upstream, database=svc.database,
-                               base_url=request.host_url)
+                               base_url=public_base_url())
     except selfcheck.AccountError as exc:
         return _form_page(typed, role, exc.message, exc.text or None, 400)
     report = result.report

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from schemas.common import ErrorResponse
 from schemas.report import History, Report
 from schemas.requests import ReportQuery, RoleQuery
-from service.api.http import json_response, role_arg
+from service.api.http import json_response, public_base_url, role_arg
 from service.app import services
 from service.errors import ApiError
 
@@ -37,7 +37,7 @@ def _accounts_arg() -> tuple[str, ...]:
 def get_report(network: str, handle: str, role: str, accounts: str) -> Response:
     """The full report for an account (and optional extra accounts)."""
     served = services().reports.get(f"{network}:{handle}", role, _accounts_arg(),
-                                    part="report", base_url=request.host_url,
+                                    part="report", base_url=public_base_url(),
                                     wait=REPORT_WAIT_SECONDS)
     return json_response(served, cache_control="public, max-age=300")
 

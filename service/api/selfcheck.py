@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, request
+from flask import Response
 from flask_smorest import Blueprint
 
 from schemas.common import ErrorResponse
 from schemas.selfcheck import SelfCheckRequest, SelfCheckResponse
 from service import selfcheck
+from service.api.http import public_base_url
 from service.app import services
 from service.errors import ApiError
 
@@ -33,7 +34,7 @@ def create_self_check(body: dict) -> Response:
         accounts = selfcheck.normalize_all(body["accounts"], svc.settings)
         result = selfcheck.run(accounts, body["role"], discover=body["discover"],
                                settings=svc.settings, upstream=svc.upstream,
-                               database=svc.database, base_url=request.host_url)
+                               database=svc.database, base_url=public_base_url())
     except selfcheck.AccountError as exc:
         raise ApiError(400, "invalid_account", exc.message, {"account": exc.text[:300]}) from exc
     data = {**result.report, "hover_card": result.badge,

@@ -10,6 +10,14 @@ Layout under the root directory::
 
 In-process copies stay valid while ``purge.marker``'s (inode, mtime) is unchanged: one
 ``stat`` per L1 read, and a purge is seen by the very next read in any process.
+
+Bounded: distinct handles and ``accounts=`` variants each make an entry, so the directory
+is swept at most once per ``SWEEP_INTERVAL`` (by whichever process writes then; the others
+skip): expired entries go, then the soonest-expiring ones until at most ``max_entries``
+entries and ``max_bytes`` bytes remain, and compute-lock files nobody holds that were not
+touched for ``LOCK_IDLE`` seconds are deleted (filelock retries a lock whose file was
+unlinked under it, so deleting a held-then-released path is safe). Defaults come from
+``CANDOR_FILE_CACHE_MAX_ENTRIES`` and ``CANDOR_FILE_CACHE_MAX_MB``.
 """
 
 from __future__ import annotations
@@ -29,6 +37,10 @@ from filelock import FileLock, Timeout
 from service.cache.backends import Backend, CacheUnavailable
 
 _EXPIRY = struct.Struct(">d")
+DEFAULT_MAX_ENTRIES = 50_000
+DEFAULT_MAX_MB = 512
+SWEEP_INTERVAL = 60.0  # seconds between sweeps, across all processes
+LOCK_IDLE = 600.0      # a lock file untouched this long and not held is deleted
 
 
 def _h(text: str) -> str:
@@ -36,9 +48,16 @@ def _h(text: str) -> str:
 
 
 class FileBackend(Backend):
-    def __init__(self, root: str | os.PathLike[str]):
+    def __init__(self, root: str | os.PathLike[str], *, max_entries: int | None = None,
+                 max_bytes: int | None = None, sweep_interval: float = SWEEP_INTERVAL):
         self.root = Path(root)
         self._marker = self.root / "purge.marker"
+        self.max_entries = max_entries if max_entries is not None else int(
+            os.environ.get("CANDOR_FILE_CACHE_MAX_ENTRIES") or DEFAULT_MAX_ENTRIES)
+        self.max_bytes = max_bytes if max_bytes is not None else int(
+            float(os.environ.get("CANDOR_FILE_CACHE_MAX_MB") or DEFAULT_MAX_MB) * 1024 * 1024)
+        self.sweep_interval = sweep_interval
+        self._next_sweep = 0.0  # this process's own clock; the sweep marker is the shared one
         try:
             for sub in ("data", "gen", "locks"):
                 (self.root / sub).mkdir(parents=True, exist_ok=True)
@@ -78,6 +97,7 @@ class FileBackend(Backend):
         self, key: str, subject: str, blob: bytes, ttl: float, expect_gen: int | None = None
     ) -> bool:
         data = _EXPIRY.pack(time.time() + ttl) + blob
+        self.maybe_sweep()
         try:
             if expect_gen is None:
                 self._write_atomic(self._path(key, subject), data)
@@ -166,3 +186,87 @@ class FileBackend(Backend):
         except OSError:
             return None
         return (st.st_ino, st.st_mtime_ns)
+
+    # -- bounds ------------------------------------------------------------------------------
+    def maybe_sweep(self) -> None:
+        """Sweep if no process swept in the last ``sweep_interval`` seconds (cheap otherwise)."""
+        now = time.time()
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + self.sweep_interval
+        marker = self.root / "sweep.marker"
+        with suppress(OSError):
+            if now - marker.stat().st_mtime < self.sweep_interval:
+                return
+        lock = FileLock(str(self.root / "sweep.lock"), thread_local=False)
+        try:
+            lock.acquire(timeout=0)
+        except (Timeout, OSError):
+            return  # another process is sweeping
+        try:
+            marker.touch()
+            self.sweep()
+        except OSError:
+            pass  # a sweep that fails is retried next interval; the write still happens
+        finally:
+            lock.release()
+
+    def sweep(self, now: float | None = None) -> dict[str, int]:
+        """Delete expired entries, then the soonest-expiring ones over the bounds, then idle
+        unheld lock files. Returns what was deleted (and what is kept)."""
+        now = time.time() if now is None else now
+        entries: list[tuple[float, int, Path]] = []
+        expired = evicted = 0
+        for folder in (self.root / "data").iterdir():
+            for path in folder.iterdir() if folder.is_dir() else ():
+                try:
+                    with path.open("rb") as fh:
+                        head = fh.read(_EXPIRY.size)
+                    size = path.stat().st_size
+                except OSError:
+                    continue
+                expiry = _EXPIRY.unpack(head)[0] if len(head) == _EXPIRY.size else 0.0
+                stale_tmp = path.name.startswith(".tmp-") and now - path.stat().st_mtime > 60
+                if expiry <= now or stale_tmp:
+                    with suppress(OSError):
+                        path.unlink()
+                        expired += 1
+                elif not path.name.startswith("."):
+                    entries.append((expiry, size, path))
+        entries.sort()  # soonest to expire first
+        total = sum(size for _, size, _ in entries)
+        count = len(entries)
+        for _expiry, size, path in entries:
+            if count <= self.max_entries and total <= self.max_bytes:
+                break
+            with suppress(OSError):
+                path.unlink()
+                evicted += 1
+            count -= 1
+            total -= size
+        for folder in (self.root / "data").iterdir():
+            with suppress(OSError):
+                folder.rmdir()  # only succeeds when empty
+        return {"expired": expired, "evicted": evicted, "kept": count,
+                "locks": self._sweep_locks(now)}
+
+    def _sweep_locks(self, now: float) -> int:
+        removed = 0
+        for path in (self.root / "locks").glob("*.lock"):
+            try:
+                if now - path.stat().st_mtime < LOCK_IDLE:
+                    continue
+            except OSError:
+                continue
+            lock = FileLock(str(path), thread_local=False)
+            try:
+                lock.acquire(timeout=0)
+            except (Timeout, OSError):
+                continue  # held right now: in use
+            try:
+                with suppress(OSError):
+                    path.unlink()
+                    removed += 1
+            finally:
+                lock.release()
+        return removed

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import math
-import re
 import sys
 
 from service.config import Settings
 
-_LIMIT = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)\s*$")
-_PER_MINUTE = {"second": 60.0, "minute": 1.0, "hour": 1 / 60, "day": 1 / 1440}
 
+def parse_limit(text: str) -> str:
+    """``600/hour`` → ``"600/hour"``: kept with its unit (``5/hour`` is not 60 an hour).
 
-def parse_limit(text: str) -> int:
-    """``600/hour`` → requests per minute (rounded up), as the key row stores it."""
-    match = _LIMIT.match(text)
-    if match is None:
-        raise argparse.ArgumentTypeError("expected N/second, N/minute, N/hour or N/day")
-    per_minute = int(match.group(1)) * _PER_MINUTE[match.group(2)]
-    if per_minute <= 0:
-        raise argparse.ArgumentTypeError("the limit must be positive")
-    return max(1, math.ceil(per_minute))
+    An invalid limit is one line on stderr and exit status 2 (not argparse's usage dump)."""
+    from service.store.keys import normalize_limit
+
+    try:
+        return normalize_limit(text)
+    except ValueError as exc:
+        print(f"candor keys create: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,11 +50,11 @@ def create_key(args: argparse.Namespace) -> int:
         try:
             scopes = tuple(args.scopes or keys.SCOPES)
             info, raw = keys.create_key(session, args.name, scopes=scopes,
-                                        rate_per_minute=args.limit)
+                                        limit=args.limit)
         except ValueError as exc:
             print(f"candor: {exc}", file=sys.stderr)
             return 2
-    print(f"created key {info.id} ({info.name}), {info.rate_per_minute * 60}/hour, "
+    print(f"created key {info.id} ({info.name}), {info.limit}, "
           f"scopes {','.join(info.scopes)}")
     print("the key is shown only this once; store it now:")
     print(raw)
@@ -72,7 +69,7 @@ def list_keys(args: argparse.Namespace) -> int:
     print(f"{'id':>4}  {'prefix':<10} {'limit':<10} {'scopes':<10} {'state':<8} created  name")
     for info, created in rows:
         state = "revoked" if info.revoked else "active"
-        print(f"{info.id:>4}  cnd_{info.prefix:<6} {str(info.rate_per_minute * 60) + '/h':<10} "
+        print(f"{info.id:>4}  cnd_{info.prefix:<6} {info.limit:<10} "
               f"{','.join(info.scopes):<10} {state:<8} {created[:19]}  {info.name}")
     return 0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +32,27 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _create_private(path: Path) -> None:
+    """Create the SQLite file owner-only (0600) before SQLite does (0644 under a usual umask):
+    it holds pending claim codes and the audit log. SQLite gives its -wal and -shm files the
+    database file's permissions. A file created earlier with wider permissions is narrowed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                with suppress(FileNotFoundError, PermissionError):  # not ours: leave it
+                    name.chmod(0o600)
+
+
 def make_engine(settings: Settings | str) -> Engine:
     """An engine for ``settings.effective_database_url`` (or a URL string)."""
     raw = settings if isinstance(settings, str) else settings.effective_database_url
     url = make_url(raw)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            _create_private(Path(url.database))
         engine = create_engine(
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT, "check_same_thread": False},

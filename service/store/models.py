@@ -148,6 +148,8 @@ class ApiKey(Base):
     rate_limit: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The limit as given to ``candor keys create --limit`` ("5/hour"); wins over rate_limit.
+    rate_limit_spec: Mapped[str | None] = mapped_column(String(32))
 
 
 class AuditEntry(Base):

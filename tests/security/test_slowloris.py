@@ -1,0 +1,170 @@
+"""Slow clients against the real gunicorn (``service.gunicorn_conf``): 40 connections that
+trickle their headers a byte at a time must not make the server miss a health probe, and
+gunicorn's own errors (bad request line, 414) are JSON.
+
+The control run starts the stock gthread worker with the same settings and the same attack,
+and shows that the probes then do fail: the attack is real, so the first test can fail.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pytest
+
+from bench._servers import Gunicorn, service_env
+from tests.fakes.server import FakeUpstream
+
+SLOW = 40
+HEADER_TIMEOUT = 4  # GUNICORN_HEADER_TIMEOUT for these servers
+PROBE_TIMEOUT = 2.0
+ATTACK_SECONDS = 6.0
+
+
+@contextmanager
+def gunicorn(**extra: str) -> Iterator[Gunicorn]:
+    with FakeUpstream() as fake, tempfile.TemporaryDirectory() as tmp:
+        env = service_env(fake, Path(tmp) / "instance",
+                          extra={"GUNICORN_HEADER_TIMEOUT": str(HEADER_TIMEOUT), **extra})
+        server = Gunicorn(env, workers=2, threads=4, log_path=Path(tmp) / "gunicorn.log")
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+class Slowloris:
+    """``SLOW`` connections, each sending a request line and then one header byte every
+    0.3 s, never finishing the head."""
+
+    def __init__(self, port: int, count: int = SLOW):
+        self.socks = []
+        for _ in range(count):
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: candor\r\n")
+            self.socks.append(sock)
+        self.stop = threading.Event()
+        self.dropped: set[int] = set()
+        self._thread = threading.Thread(target=self._trickle, daemon=True)
+        self._thread.start()
+
+    def _trickle(self) -> None:
+        while not self.stop.wait(0.3):  # the attacker's pace, not a synchronisation
+            for i, sock in enumerate(self.socks):
+                if i in self.dropped:
+                    continue
+                try:
+                    sock.sendall(b"X")
+                except OSError:
+                    self.dropped.add(i)
+
+    def close(self) -> None:
+        self.stop.set()
+        self._thread.join(5)
+        for sock in self.socks:
+            sock.close()
+
+
+def probe(port: int) -> float | None:
+    """Seconds a /healthz took, or None when it failed or took over PROBE_TIMEOUT."""
+    started = time.monotonic()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=PROBE_TIMEOUT)
+    try:
+        conn.request("GET", "/healthz")
+        resp = conn.getresponse()
+        ok = resp.status == 200 and json.loads(resp.read()) == {"status": "ok"}
+    except (OSError, http.client.HTTPException):
+        return None
+    finally:
+        conn.close()
+    return time.monotonic() - started if ok else None
+
+
+def probe_for(port: int, seconds: float) -> list[float | None]:
+    results = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        results.append(probe(port))
+    return results
+
+
+def test_forty_slow_connections_do_not_stop_health_probes():
+    with gunicorn() as server:
+        attack = Slowloris(server.port)
+        try:
+            results = probe_for(server.port, ATTACK_SECONDS)
+            assert results and all(r is not None for r in results), results
+            assert max(results) < 1.0, f"slowest probe {max(results):.2f} s"
+            # The slow clients are dropped once their head is HEADER_TIMEOUT late: each
+            # socket reads EOF (or a reset) within the timeout plus a margin.
+            attack.stop.set()
+            drop_deadline = time.monotonic() + HEADER_TIMEOUT + 3
+            for sock in attack.socks:
+                sock.settimeout(max(0.1, drop_deadline - time.monotonic()))
+                with suppress(ConnectionResetError):
+                    assert sock.recv(1024) == b"", "a slow client got an answer"
+        finally:
+            attack.close()
+        assert probe(server.port) is not None
+
+
+def test_control_stock_gthread_misses_probes_under_the_same_attack():
+    with gunicorn(GUNICORN_WORKER_CLASS="gthread") as server:
+        attack = Slowloris(server.port)
+        try:
+            results = probe_for(server.port, ATTACK_SECONDS)
+        finally:
+            attack.close()
+    assert None in results, "the attack did not hurt stock gthread: the test above proves nothing"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Gunicorn]:
+    with gunicorn() as running:
+        yield running
+
+
+def raw(port: int, data: bytes) -> tuple[int, dict[str, str], bytes]:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    lines = head.decode("latin1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), {k.lower(): v for k, v in headers.items()}, body
+
+
+@pytest.mark.parametrize("request_bytes, status, code", [
+    (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "uri_too_long"),
+    (b"NOT A REQUEST LINE\r\n\r\n", 400, "bad_request"),
+    (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 120 + b"\r\n", 431, "headers_too_large"),
+])
+def test_gunicorn_errors_are_json(server, request_bytes, status, code):
+    got, headers, body = raw(server.port, request_bytes)
+    assert got == status
+    assert headers["content-type"] == "application/json"
+    error = json.loads(body)["error"]
+    assert error["code"] == code and set(error) == {"code", "message", "details"}
+    assert b"<html" not in body.lower()
+
+
+def test_a_complete_request_with_a_body_still_works(server):
+    # An unknown network: answered from the body alone (the body is what is tested here).
+    body = json.dumps({"accounts": ["nonet:octocat"], "role": "general"}).encode()
+    got, headers, data = raw(server.port, b"POST /v1/badges HTTP/1.1\r\nHost: x\r\n"
+                             b"Content-Type: application/json\r\nConnection: close\r\n"
+                             b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+    assert got == 200, data[:300]
+    result = json.loads(data)["results"][0]
+    assert result["account"] == "nonet:octocat" and result["error"]["code"] == "unknown_network"
