@@ -3,7 +3,8 @@
 Routes: ``/api/v1/accounts/lookup?acct=<user>``, ``/api/v1/accounts/<id>/statuses`` and
 ``/api/v1/statuses/<id>/favourited_by`` (``favourites_count`` accounts: the same four for
 ``ring``, fresh local and remote ones for everyone else).
-Shapes follow docs.joinmastodon.org entities (Account, Status); dates are relative to now.
+Shapes follow docs.joinmastodon.org entities (Account, Status; checked against the vendored
+pages by ``tests/contracts/test_mastodon.py``); dates are relative to now.
 
 Handles (``<user>@<instance>``):
 - ``octocat``: active; verified fields (GitHub, Bluesky), one unverified field; 12 original
@@ -40,11 +41,18 @@ def _day(days_ago: float) -> str:
 def _account(acct_id: str, username: str, **extra: Any) -> dict:
     account = {
         "id": acct_id, "username": username, "acct": username, "display_name": username.title(),
-        "locked": False, "bot": False, "discoverable": True, "group": False,
+        "locked": False, "bot": False, "discoverable": True, "indexable": True, "group": False,
         "created_at": _day(900), "note": "", "url": f"https://fake.instance/@{username}",
+        "uri": f"https://fake.instance/users/{username}",
         "avatar": "https://fake.instance/avatars/original/missing.png",
-        "followers_count": 10, "following_count": 10, "statuses_count": 0,
-        "last_status_at": None, "emojis": [], "fields": [],
+        "avatar_static": "https://fake.instance/avatars/original/missing.png",
+        "avatar_description": "", "header": "https://fake.instance/headers/original/missing.png",
+        "header_static": "https://fake.instance/headers/original/missing.png",
+        "header_description": "", "followers_count": 10, "following_count": 10,
+        "statuses_count": 0, "last_status_at": None, "hide_collections": None,
+        "show_media": True, "show_media_replies": True, "show_featured": True,
+        "emojis": [], "fields": [], "roles": [],
+        "feature_approval": {"automatic": ["public"], "manual": [], "current_user": "automatic"},
     }
     account.update(extra)
     return account
@@ -67,7 +75,12 @@ def _status(sid: str, days_ago: float, reblogs: int, favs: int, replies: int,
         "reblogs_count": reblogs, "favourites_count": favs, "quotes_count": 0,
         "content": "<p>post</p>", "reblog": None, "media_attachments": [], "mentions": [],
         "tags": [{"name": t, "url": f"https://fake.instance/tags/{t}"} for t in tags],
-        "emojis": [], "card": None, "poll": None,
+        "emojis": [], "card": None, "poll": None, "text": None, "edited_at": None,
+        "quote": None, "quote_approval": {"automatic": ["public"], "manual": [],
+                                          "current_user": "automatic"},
+        "tagged_collections": [],
+        # the author; respond() puts the real one in
+        "account": _account("9999", "someone", acct="someone@elsewhere.example"),
     }
     status.update(extra)
     return status
@@ -161,7 +174,8 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]
         if name is None:
             return 404, {}, {"error": "Record not found"}
         limit = int((query.get("limit") or ["20"])[0])
-        return 200, {}, _statuses(name)[:min(limit, 40)]
+        page = _statuses(name)[:min(limit, 40)]
+        return 200, {}, [{**status, "account": ACCOUNTS[name]} for status in page]
     if len(parts) == 5 and parts[:3] == ["api", "v1", "statuses"] and \
             parts[4] == "favourited_by":
         limit = min(int((query.get("limit") or ["40"])[0]), 80)
