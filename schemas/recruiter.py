@@ -81,13 +81,18 @@ class ClaimCreated(Schema):
     code = fields.String()
     status = fields.String()
     instructions = fields.String()
+    linked_to = fields.String(allow_none=True, metadata={
+        "description": "the claimed account this claim is linked to (started with its token)"})
 
 
 class ClaimVerified(Schema):
     id = fields.String()
     account = fields.String()
     status = fields.String()
-    token = fields.String(metadata={"description": "shown once; send as Bearer on /v1/me"})
+    token = fields.String(allow_none=True, metadata={
+        "description": "shown once; send as Bearer on /v1/me (null for a linked claim: the "
+                       "token it was started with unlocks it)"})
+    linked_to = fields.String(allow_none=True)
 
 
 class AccessEntry(Schema):
@@ -121,3 +126,26 @@ class Me(Schema):
     opted_out = fields.Boolean()
     extra_accounts = fields.List(fields.String())
     linkedin_url = fields.String(allow_none=True)
+    linkedin_status = fields.String(allow_none=True, metadata={"description": (
+        "mapped: this claim alone declared the LinkedIn profile; contested: another active "
+        "claim declared it too, so it maps to nobody")})
+    expires_at = fields.String(allow_none=True)
+    proven_accounts = fields.List(fields.String(), metadata={"description": (
+        "accounts proven with this claim token (linked claims): they count as yours")})
+    notices = fields.List(fields.Dict(), metadata={"description": (
+        "revocation, expiry, or this claim having replaced an earlier one on the account")})
+
+
+class ClaimRow(Schema):
+    id = fields.String()
+    account = fields.String()
+    status = fields.String()
+    linked = fields.Boolean()
+    verified_at = fields.String(allow_none=True)
+    expires_at = fields.String(allow_none=True)
+    revoked_at = fields.String(allow_none=True)
+    revoked_reason = fields.String(allow_none=True)
+
+
+class ClaimList(Schema):
+    claims = fields.List(fields.Nested(ClaimRow))

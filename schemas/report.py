@@ -25,8 +25,15 @@ class NetworkBreakdown(Schema):
     network = fields.String(required=True)
     handle = fields.String(required=True)
     account = fields.String(required=True)
-    status = fields.String(required=True)
+    status = fields.String(required=True, metadata={"description": (
+        "found, not_found, failed, not_configured, suspended, deactivated, hidden, or "
+        "unverified: not counted, not verified to be the same person (see how_to_verify)")})
     linked_by = fields.String(required=True)
+    verified_by = fields.String(allow_none=True, metadata={"description": (
+        "how the account was shown to be the subject's: primary, a two-sided link, a link "
+        "the network verified, or a claim with the same token; null when not verified")})
+    how_to_verify = fields.String(allow_none=True, metadata={"description": (
+        "for an unverified account: which backlink to publish where, or which claim to make")})
     signals = fields.List(fields.Nested(SignalBreakdown), required=True)
     network_score = fields.Float(allow_none=True)
     confidence = fields.Float(allow_none=True)

@@ -42,3 +42,6 @@ class SelfCheckResponse(Report):
         "description": "exactly what a recruiter's hover card shows for this report"})
     published_accounts = fields.List(fields.Nested(PublishedAccount), metadata={
         "description": "accounts published on the main profile, included or not"})
+    unverified_accounts = fields.List(fields.Dict(), metadata={
+        "description": "accounts not counted because they are not verified to be the same "
+                       "person: account, linked_by, how_to_verify"})

@@ -86,6 +86,8 @@ CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
                                     " or ".join(RECRUITER_VISIBILITIES)),
     "CANDOR_MASTODON_SCHEME": (_one_of("https", "http"), "https or http"),
     "CANDOR_REPORT_DEADLINE": (_number(float, 0.1), "seconds, at least 0.1"),
+    "CANDOR_COALESCE_MS": (_number(float, 0), "milliseconds, 0 or more (0: no coalescing)"),
+    "CANDOR_OPENALEX_MAILTO": (lambda v: "@" in v and " " not in v, "an email address"),
     "CANDOR_AUDIT_RETENTION_DAYS": (_number(int, 1), "a whole number of days, at least 1"),
     "CANDOR_LOOKUP_CONCURRENCY": (_number(int, 1), "a whole number, at least 1"),
     "CANDOR_BADGE_LIMIT": (_rate_limit, "a rate such as 300/minute"),
@@ -128,6 +130,13 @@ class Settings:
     recruiter_visibility: str = "public"
     # Seconds a whole report may take, all networks together.
     report_deadline: float = 10.0
+    # Seconds cold subjects of one network wait for company to share a batch request
+    # (service/coalesce.py); CANDOR_COALESCE_MS.
+    coalesce_window: float = 0.008
+    # Contact address OpenAlex asks for (its "polite pool"); CANDOR_OPENALEX_MAILTO.
+    openalex_mailto: str | None = None
+    # Days of score history kept for people who have not claimed their profile.
+    history_days: int = 90
     # Base of the links in badges ("https://candor.example"); None: relative links. Never the
     # request's Host header: badges are cached and served to everyone.
     public_url: str | None = None
@@ -157,6 +166,9 @@ class Settings:
             allow_hosts=allow,
             recruiter_visibility=env.get("CANDOR_RECRUITER_VISIBILITY", "public"),
             report_deadline=float(env.get("CANDOR_REPORT_DEADLINE", "10")),
+            coalesce_window=float(env.get("CANDOR_COALESCE_MS") or 8) / 1000.0,
+            openalex_mailto=(env.get("CANDOR_OPENALEX_MAILTO") or "").strip() or None,
+            history_days=int(env.get("CANDOR_HISTORY_DAYS", "90")),
             public_url=(env.get("CANDOR_PUBLIC_URL") or "").rstrip("/") or None,
             proxy_hops=int(env.get("CANDOR_PROXY_HOPS") or 0),
         )

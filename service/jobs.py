@@ -38,7 +38,7 @@ from service.job_slots import (  # noqa: F401 - re-exported for the worker comma
     is_redis,
     slots_for,
 )
-from service.store import audit, lookups
+from service.store import lookups
 from service.store.db import Database
 
 log = logging.getLogger("candor.jobs")
@@ -85,8 +85,9 @@ def _store(database: Database, lookup_id: str, item: lookups.Item, result: dict)
         written = lookups.save_result(session, lookup_id, item.position, result)
         lookup = lookups.get(session, lookup_id)
         if written and lookup is not None:
-            audit.record(session, key_id=lookup.key_id, subject=item.subject, role=item.role,
-                         purpose=lookup.purpose, status=result["status"])
+            # One entry per fetched account: each person sees this look-up in their log.
+            recruiter.record_audit(session, key_id=lookup.key_id, result_=result,
+                                   purpose=lookup.purpose)
 
 
 def process_lookup(reports: Any, lookup_id: str, base_url: str,

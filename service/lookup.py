@@ -1,8 +1,12 @@
-"""Orchestration: identity → parallel fetch under one deadline → score.
+"""Orchestration: identity → parallel fetch under one deadline → verify → score.
 
-A subject is named by its primary account. Linked accounts come only from links the
-person published on that primary profile (one hop) or from accounts the caller gave
-explicitly; nothing is matched by name. A failing network never fails the report: it is
+A subject is named by its primary account. Candidate accounts come from links the person
+published on that primary profile (one hop), from accounts the caller gave, and from the
+subject's claim (accounts its owner proved or declared); nothing is matched by name. A
+candidate *counts* only when it is verified to be the same person (``service/identity.py``):
+anything else is listed as "not counted: not verified to be the same person" with how to
+verify it. An opted-out account is never fetched, under any name the network reported for
+it, however it arrives (the ``Registry``). A failing network never fails the report: it is
 scored without that network and named in ``degraded``.
 """
 
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import monotonic
 
-from service import scoring
+from service import identity, scoring
 from service.config import Settings
 from service.networks import make_connector, parse_account, validate_account
 from service.networks.base import NetworkData
@@ -50,6 +54,30 @@ class Target:
         return f"{self.network}:{self.handle}"
 
 
+class OptedOut(Exception):  # noqa: N818 - a state, not a failure
+    """The subject itself is opted out (found only after fetching: an alias of it)."""
+
+    def __init__(self, subject: str):
+        super().__init__(subject)
+        self.subject = subject
+
+
+class Registry:
+    """What the lookup needs from the store: opt-outs (with aliases), claim groups, and a
+    place to remember the aliases networks report. The default knows nothing (``candor
+    score`` without a database); ``service.store.registry.StoreRegistry`` is the real one."""
+
+    def blocked(self, accounts: Iterable[str]) -> set[str]:
+        return set()
+
+    def claimed(self, subject: str) -> tuple[set[str], set[str]]:
+        """(accounts proven by the same claim group, accounts its owner only declared)."""
+        return set(), set()
+
+    def remember_aliases(self, pairs: list[tuple[str, str]]) -> None:
+        return None
+
+
 def normalize_account(text: str, settings: Settings) -> str:
     """``network:handle`` validated and normalized; raises InvalidHandle/UnknownNetwork."""
     network, handle = validate_account(text, settings)
@@ -58,13 +86,16 @@ def normalize_account(text: str, settings: Settings) -> str:
 
 def _fetch(target: Target, settings: Settings, upstream: Upstream,
            now: datetime) -> scoring.NetworkInput:
+    from service import coalesce  # imported here: keeps this edit self-contained
+
     connector = make_connector(target.network, settings, upstream)
     base = {"network": target.network, "handle": target.handle, "linked_by": target.linked_by}
     if not connector.configured():
         return scoring.NetworkInput(data=None, status="not_configured",
                                     reason="no API key configured", **base)
     try:
-        data = connector.fetch(target.handle, now=now)
+        # Cold subjects of this network arriving together share one fetch_many call.
+        data = coalesce.fetch(connector, target.handle, now=now)
     except UpstreamError as exc:
         return scoring.NetworkInput(data=None, status="failed", reason=exc.kind, **base)
     if data.status != "found":
@@ -80,37 +111,78 @@ def _discovered(data: NetworkData | None, settings: Settings) -> list[Target]:
             network, handle = validate_account(link.account, settings)
         except ValueError:
             continue  # a link to a network we don't score (LinkedIn, a blog) or malformed
+        if link.linked_by == identity.ALIAS:
+            continue  # the same account under another name, not a second account
         found.append(Target(network, handle, link.linked_by))
     return found
 
 
 def score_subject(primary: str, *, role: str = "general", accounts: Iterable[str] = (),
                   settings: Settings, upstream: Upstream, now: datetime | None = None,
-                  discover: bool = True) -> dict:
-    """Build the full report for a subject. Raises ValueError subclasses for bad input."""
+                  discover: bool = True, registry: Registry | None = None) -> dict:
+    """Build the full report for a subject. Raises ValueError subclasses for bad input and
+    :class:`OptedOut` when the subject turns out to be opted out."""
     if role not in scoring.ROLES:
         raise ValueError(f"unknown role {role[:40]!r}; one of {', '.join(scoring.ROLES)}")
     now = now or datetime.now(UTC).replace(microsecond=0)
     primary, inputs = fetch_inputs(primary, accounts=accounts, settings=settings,
-                                   upstream=upstream, now=now, discover=discover)
+                                   upstream=upstream, now=now, discover=discover,
+                                   registry=registry)
     return scoring.build_report(primary, role, inputs, now=now)
 
 
 def fetch_inputs(primary: str, *, accounts: Iterable[str] = (), settings: Settings,
-                 upstream: Upstream, now: datetime,
-                 discover: bool = True) -> tuple[str, list[scoring.NetworkInput]]:
-    """The normalized primary account and every fetched account as model inputs (the
-    self-check needs them for tips). Raises ValueError subclasses for bad input."""
+                 upstream: Upstream, now: datetime, discover: bool = True,
+                 registry: Registry | None = None) -> tuple[str, list[scoring.NetworkInput]]:
+    """The normalized primary account and every candidate account as model inputs (the
+    self-check needs them for tips): verified ones with ``verified_by``, the others with
+    status "unverified" and no data. Opted-out accounts are left out entirely. Raises
+    ValueError subclasses for bad input and :class:`OptedOut` for an opted-out subject."""
+    registry = registry or Registry()
     primary = normalize_account(primary, settings)
+    if registry.blocked([primary]):
+        raise OptedOut(primary)
     network, handle = parse_account(primary)
     targets = [Target(network, handle, "primary")]
     seen = {primary}
-    for text in accounts:
-        account = normalize_account(text, settings)
+    proven, declared = registry.claimed(primary)
+
+    def add(account: str, how: str) -> None:
         if account not in seen:
             seen.add(account)
-            targets.append(Target(*parse_account(account), "given by the caller"))
+            targets.append(Target(*parse_account(account), how))
 
+    for text in accounts:
+        add(normalize_account(text, settings), "given by the caller")
+    for account in sorted(proven):
+        add(account, identity.BY_CLAIM)
+    for account in sorted(declared - proven):
+        add(account, identity.DECLARED)
+    gone = registry.blocked(seen - {primary})
+    targets = [t for t in targets if t.account not in gone]
+
+    results = _fetch_all(targets, seen, settings, upstream, now, discover, registry)
+    aliases = identity.aliases(results.values())
+    if aliases:
+        registry.remember_aliases(aliases)
+    identity.drop_alias_links(results.values())  # another name is not another account
+    names = {a for pair in aliases for a in pair} | set(results)
+    gone = registry.blocked(names)
+    if gone & identity.names_of(primary, aliases):
+        raise OptedOut(primary)
+    kept = {a: r for a, r in results.items()
+            if not (identity.names_of(a, aliases) & gone)}
+
+    # Primary first, then given accounts, then discovered ones: stable across runs.
+    given = [t.account for t in targets if t.account in kept]
+    order = given + sorted(a for a in kept if a not in set(given))
+    inputs = [kept[a] for a in order]
+    return primary, identity.verify(primary, inputs, proven, aliases, settings)
+
+
+def _fetch_all(targets: list[Target], seen: set[str], settings: Settings, upstream: Upstream,
+               now: datetime, discover: bool,
+               registry: Registry) -> dict[str, scoring.NetworkInput]:
     results: dict[str, scoring.NetworkInput] = {}
     pool = _executor()
     budget = settings.report_deadline
@@ -134,17 +206,17 @@ def fetch_inputs(primary: str, *, accounts: Iterable[str] = (), settings: Settin
                 result = future.result()
                 results[target.account] = result
                 if target.linked_by == "primary" and discover:
-                    for linked in _discovered(result.data, settings):
-                        if linked.account not in seen:
-                            seen.add(linked.account)
+                    found = [t for t in _discovered(result.data, settings)
+                             if t.account not in seen]
+                    seen.update(t.account for t in found)
+                    # Never fetch an opted-out account, even as a link someone published.
+                    gone = registry.blocked([t.account for t in found])
+                    for linked in found:
+                        if linked.account not in gone:
                             submit(linked)
         for future, target in pending.items():
             future.cancel()
             results[target.account] = scoring.NetworkInput(
                 data=None, network=target.network, handle=target.handle,
                 linked_by=target.linked_by, status="failed", reason="deadline")
-
-    # Primary first, then given accounts, then discovered ones: stable across runs.
-    given = [t.account for t in targets]
-    order = given + sorted(a for a in results if a not in set(given))
-    return primary, [results[a] for a in order]
+    return results

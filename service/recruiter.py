@@ -71,15 +71,49 @@ def fresh_result(reports: Any, subject: str, role: str,
 
 
 def hide_opted_out(database: Database, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Stored results of subjects who opted out since: answered ``opted_out``, no data."""
-    subjects = {r["subject"] for r in results}
-    if not subjects:
+    """Stored results of subjects who opted out since: answered ``opted_out``, no data. A
+    stored result holding an account that opted out since is withdrawn (no data): look the
+    subject up again to get a report without it."""
+    held = {r["subject"]: _held(r) for r in results}
+    every = set(held) | {a for accounts in held.values() for a in accounts}
+    if not every:
         return results
-    from sqlalchemy import select
-
-    from service.store.models import OptOut
-
     with database.session() as session:
-        gone = set(session.scalars(select(OptOut.subject).where(OptOut.subject.in_(subjects))))
-    return [result(r["subject"], r["role"], tuple(r["accounts"]), "opted_out", None)
-            if r["subject"] in gone else r for r in results]
+        gone = optouts.blocked(session, every)
+    out = []
+    for r in results:
+        if r["subject"] in gone:
+            out.append(result(r["subject"], r["role"], tuple(r["accounts"]), "opted_out", None))
+        elif held[r["subject"]] & gone:
+            out.append(result(r["subject"], r["role"], tuple(r["accounts"]), "withdrawn", None))
+        else:
+            out.append(r)
+    return out
+
+
+def _held(r: dict[str, Any]) -> set[str]:
+    report = r.get("report") or {}
+    return {n["account"] for n in report.get("networks") or [] if n.get("account")}
+
+
+def fetched_accounts(result_: dict[str, Any]) -> list[str]:
+    """Every account this result's look-up fetched: the subject and each account listed in
+    its report (counted or not: an unverified one was fetched to check its backlink)."""
+    report = result_.get("report") or {}
+    accounts = {result_["subject"]}
+    accounts |= {n["account"] for n in report.get("networks") or []
+                 if n.get("account") and n.get("status") != "not_configured"}
+    return sorted(accounts)
+
+
+def record_audit(session: Any, *, key_id: int | None, result_: dict[str, Any],
+                 purpose: str | None) -> None:
+    """The look-up goes into the access log of *every* person whose account it fetched,
+    not only the subject's: one entry per fetched account."""
+    from service.store import audit
+
+    for account in fetched_accounts(result_):
+        status = (result_["status"] if account == result_["subject"]
+                  else audit.FETCHED_FOR_ANOTHER)
+        audit.record(session, key_id=key_id, subject=account, role=result_["role"],
+                     purpose=purpose, status=status)

@@ -3,7 +3,7 @@
 This module sits between ``api/`` and the core: it names cache keys, builds envelopes
 (pre-serialized report and badge JSON), writes the day's snapshot, honours opt-outs, and
 fails closed when the cache backend is down (the stored snapshot, or 503 — never a fan-out
-of upstream calls per request).
+of upstream calls per request). Only reports of the subject's own accounts are stored.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from service.badges import badge_from_report
 from service.cache import CacheUnavailable, Envelope, ReportCache, cache_key
 from service.config import Settings
 from service.errors import ApiError
-from service.lookup import normalize_account, score_subject
+from service.lookup import OptedOut, normalize_account, score_subject
 from service.store import optouts, snapshots
 from service.store.db import Database
+from service.store.registry import StoreRegistry
 from service.upstream import Upstream
 
 BADGE_WAIT_SECONDS = 3.0
@@ -74,21 +75,42 @@ class ReportService:
     # -- computing -------------------------------------------------------------------
     def compute(self, subject: str, role: str, accounts: tuple[str, ...],
                 base_url: str) -> Envelope:
-        with self.database.session() as session:
-            opted_out = optouts.is_opted_out(session, subject)
-        if opted_out:
-            report = opted_out_report(subject, role)
-        else:
-            report = score_subject(subject, role=role, accounts=accounts,
-                                   settings=self.settings, upstream=self.upstream)
-            # A degraded report must not replace the day's complete snapshot: when the cache
-            # is down, the snapshot is what gets served.
-            if report["status"] in ("scored", "insufficient_data") and not report["degraded"]:
-                with self.database.session() as session:
-                    snapshots.save(session, report, role=role)
+        report = self._report(subject, role, accounts)
         badge = badge_from_report(report, base_url)
         return Envelope.build(report=dumps(report), badge=dumps(badge), status=report["status"],
                               degraded=bool(report.get("degraded")))
+
+    def _report(self, subject: str, role: str, accounts: tuple[str, ...]) -> dict:
+        """Score the subject, honouring every opt-out, and store what may be stored.
+
+        Opt-out race: the accounts a report holds are recorded (``mentions``) *before* the
+        opt-outs are checked again; an opt-out commits before it reads the mentions and
+        purges those subjects' cache entries. Either this check sees the opt-out, or the
+        opt-out sees the mention and its purge stops this result from being cached."""
+        registry = StoreRegistry(self.database)
+        for _attempt in range(2):
+            try:
+                report = score_subject(subject, role=role, accounts=accounts,
+                                       settings=self.settings, upstream=self.upstream,
+                                       registry=registry)
+            except OptedOut:
+                return opted_out_report(subject, role)
+            held = snapshots.report_accounts(report)
+            with self.database.session() as session:
+                optouts.record_mentions(session, subject, held)
+            if subject in registry.blocked([subject]):
+                return opted_out_report(subject, role)
+            if not registry.blocked(held):
+                break  # else: an account opted out while we fetched; fetch again without it
+        # Only a complete report of the subject's own accounts becomes its history and its
+        # fallback: never one with caller-given extra accounts (they would rewrite another
+        # person's history), never a degraded one (the stored report is what gets served
+        # when the cache is down).
+        if (not accounts and report["status"] in ("scored", "insufficient_data")
+                and not report["degraded"]):
+            with self.database.session() as session:
+                snapshots.save(session, report, role=role)
+        return report
 
     def _normalize(self, subject: str, accounts: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
         try:
@@ -119,6 +141,9 @@ class ReportService:
             envelope, state = self.cache.get_or_compute(
                 key, lambda: self.compute(subject, role, accounts, base_url), wait=wait)
         except CacheUnavailable:
+            if accounts:  # the stored report is the subject's alone, not this variant
+                raise ApiError(503, "unavailable", "the cache is unavailable; try again "
+                               "shortly", headers={"Retry-After": "30"}) from None
             return self._from_snapshot(subject, role, part, base_url)
         if envelope is None:  # still computing in the background
             return Served(b"", None, "pending", 202, retry_after=2)

@@ -47,6 +47,7 @@ class SelfCheck:
     published: list[dict] = field(default_factory=list)  # links on the primary profile
     history: list[dict] = field(default_factory=list)
     profile: dict | None = None  # name and bio of the primary profile ("is this you?")
+    unverified: list[dict] = field(default_factory=list)  # not counted, with how to verify
 
 
 def split_accounts(text: str) -> list[str]:
@@ -106,8 +107,16 @@ def run(accounts: list[str], role: str, *, discover: bool, settings: Settings,
     if _opted_out(database, primary):
         report = opted_out_report(primary, role)
         return SelfCheck(report, badge_from_report(report, base_url), [primary])
-    primary, inputs = fetch_inputs(primary, accounts=accounts[1:], settings=settings,
-                                   upstream=upstream, now=now, discover=discover)
+    from service.lookup import OptedOut
+    from service.store.registry import StoreRegistry
+
+    try:  # opt-outs hold here too, for every account and alias (never fetched or shown)
+        primary, inputs = fetch_inputs(primary, accounts=accounts[1:], settings=settings,
+                                       upstream=upstream, now=now, discover=discover,
+                                       registry=StoreRegistry(database))
+    except OptedOut:
+        report = opted_out_report(primary, role)
+        return SelfCheck(report, badge_from_report(report, base_url), [primary])
     report = scoring.build_report(primary, role, inputs, now=now)
     report["tips"] = tips_for(primary, role, inputs, now=now)
     return SelfCheck(
@@ -117,7 +126,16 @@ def run(accounts: list[str], role: str, *, discover: bool, settings: Settings,
         published=_published(inputs, settings),
         history=_history(database, primary, role),
         profile=_profile(inputs),
+        unverified=unverified(report),
     )
+
+
+def unverified(report: dict) -> list[dict]:
+    """Accounts not counted because they are not verified to be the person's, with how to
+    verify each (the self-check shows them so the person can fix it)."""
+    return [{"account": n["account"], "linked_by": n["linked_by"],
+             "how_to_verify": n.get("how_to_verify")}
+            for n in report.get("networks") or [] if n.get("status") == "unverified"]
 
 
 def _profile(inputs: list[scoring.NetworkInput]) -> dict | None:

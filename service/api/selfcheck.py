@@ -38,7 +38,8 @@ def create_self_check(body: dict) -> Response:
     except selfcheck.AccountError as exc:
         raise ApiError(400, "invalid_account", exc.message, {"account": exc.text[:300]}) from exc
     data = {**result.report, "hover_card": result.badge,
-            "published_accounts": result.published}
+            "published_accounts": result.published,
+            "unverified_accounts": result.unverified}
     # The report is returned as the model built it (every field), like /v1/reports.
     response = Response(json.dumps(data, sort_keys=True, ensure_ascii=False),
                         mimetype="application/json")

@@ -16,8 +16,8 @@ import re
 from datetime import datetime, timedelta
 from statistics import median
 
-from service.networks import base
-from service.networks.base import InvalidHandle, NetworkData, Observation
+from service.networks import base, links
+from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
 from service.networks.mastodon import age_days, iso, parse_time
 from service.upstream import UpstreamError
 
@@ -85,6 +85,7 @@ class Connector(base.Connector):
 
     def _from_profile(self, data: NetworkData, profile: dict, now: datetime) -> NetworkData:
         self._profile(data, profile, now)
+        _links(data, profile)
         data.observations += [
             Observation("followers", float(profile.get("followersCount") or 0)),
             Observation("following", float(profile.get("followsCount") or 0)),
@@ -227,6 +228,26 @@ class Connector(base.Connector):
                     seen.add(did)
                     data.reactors[did] = data.reactors.get(did, 0) + 1
             data.reactions_sampled += len(seen)
+
+
+def _links(data: NetworkData, profile: dict) -> None:
+    """Profile links the person published in the description (or a ``website``, which some
+    AppViews return), and the account's other name: its DID when asked by handle, its
+    handle when asked by DID (an alias, so an opt-out holds under both). Links in free text
+    are one-sided: they count only when the other profile links back (service/identity.py)."""
+    me = f"bluesky:{data.handle}"
+    did, current = str(profile.get("did") or ""), str(profile.get("handle") or "").lower()
+    for name in (did, current):
+        if name and name != "handle.invalid" and f"bluesky:{name}" != me:
+            data.links.append(LinkedAccount(f"bluesky:{name}", links.ALIAS, verified=True))
+    urls = links.urls_in_text(str(profile.get("description") or ""))
+    if isinstance(profile.get("website"), str):
+        urls.append(profile["website"])
+    for url in urls:
+        account = links.account_from_url(url)
+        if (account and not account.startswith("bluesky:")
+                and all(link.account != account for link in data.links)):
+            data.links.append(LinkedAccount(account, "bluesky description"))
 
 
 def _error_name(body: object) -> str:

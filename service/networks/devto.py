@@ -56,10 +56,16 @@ class Connector(base.Connector):
         if created:
             data.created_at = iso(created)
             data.observations.append(Observation("account_age_days", age_days(created, now)))
+        # Verified by the network: Forem fills github_username/twitter_username only from a
+        # connected sign-in (app/services/authentication/providers/github.rb and twitter.rb
+        # set them from the OAuth nickname), its profile form does not accept them
+        # (app/policies/user_policy.rb#permitted_attributes), and removing the identity
+        # clears them (UsersController#remove_identity). forem/forem, read 2026-12-01.
         for field, network in (("github_username", "github"), ("twitter_username", "x")):
             value = str(user.get(field) or "").strip()
             if value:
-                data.links.append(LinkedAccount(f"{network}:{value}", f"devto {field}"))
+                data.links.append(LinkedAccount(f"{network}:{value.lower()}", f"devto {field}",
+                                                verified=True))
         self._articles(data, root, handle, now)
         return data
 

@@ -80,3 +80,40 @@ def account_from_url(url: str, provider: str | None = None) -> str | None:
     return f"{network}:{handle}" if ok else None
 
 
+
+# ``LinkedAccount.linked_by`` for another name of the *same* account that the network itself
+# reported (a Bluesky profile's DID when it was asked by handle, and the reverse). Lookups
+# record these so an opt-out holds under every name; they are never a second account.
+ALIAS = "alias reported by the network"
+
+_URL_RE = re.compile(r"(?i)\b(?:https?://)?(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,}(?:/[^\s<>\"')\],]*)?)")
+
+
+def urls_in_text(text: str, limit: int = 20) -> list[str]:
+    """URL-looking substrings of free profile text (a Bluesky description), scheme optional;
+    only the first ``limit`` (profile text is attacker-controlled and may be long)."""
+    out = []
+    for match in _URL_RE.finditer((text or "")[:3000]):
+        out.append("https://" + match.group(1).rstrip(".,;:!?"))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def profile_url(account: str) -> str:
+    """The public profile URL a person would publish for ``network:handle``."""
+    network, _, handle = account.partition(":")
+    if network == "mastodon" and "@" in handle:
+        user, _, host = handle.partition("@")
+        return f"https://{host}/@{user}"
+    return {
+        "github": f"https://github.com/{handle}",
+        "gitlab": f"https://gitlab.com/{handle}",
+        "bluesky": f"https://bsky.app/profile/{handle}",
+        "devto": f"https://dev.to/{handle}",
+        "stackoverflow": f"https://stackoverflow.com/users/{handle}",
+        "hackernews": f"https://news.ycombinator.com/user?id={handle}",
+        "orcid": f"https://orcid.org/{handle}",
+        "youtube": f"https://www.youtube.com/{handle}",
+        "x": f"https://x.com/{handle}",
+    }.get(network, account)

@@ -108,7 +108,8 @@ class Connector(base.Connector):
                 for url in hrefs(value):
                     linked = account_from_url(url)
                     if linked and linked != f"mastodon:{data.handle}":
-                        data.links.append(LinkedAccount(linked, "mastodon verified field"))
+                        data.links.append(LinkedAccount(linked, "mastodon verified field",
+                                                        verified=True))
         data.bio = "\n".join(x for x in [note, *field_lines] if x) or None
         created = parse_time(account.get("created_at"))
         if created:

@@ -14,6 +14,11 @@ from sqlalchemy.orm import Session
 
 from service.store.models import ApiKey, AuditEntry, Lookup, utcnow
 
+# An entry in the access log of a person whose account was fetched for another subject's
+# report (a linked or caller-given account): that person sees the look-up; the key's own
+# audit lists each subject once.
+FETCHED_FOR_ANOTHER = "fetched_for_another"
+
 
 def record(session: Session, *, key_id: int | None, subject: str, role: str,
            purpose: str | None, status: str) -> None:
@@ -34,9 +39,10 @@ def _page(session: Session, query: Any, count: Any, page: int, page_size: int) -
 
 def for_key(session: Session, key_id: int, page: int = 1, page_size: int = 50) -> dict:
     """A key's own lookups, newest first."""
-    query = (select(AuditEntry).where(AuditEntry.key_id == key_id)
-             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
-    count = select(func.count()).select_from(AuditEntry).where(AuditEntry.key_id == key_id)
+    own = (AuditEntry.key_id == key_id) & (AuditEntry.status != FETCHED_FOR_ANOTHER)
+    query = select(AuditEntry).where(own).order_by(AuditEntry.created_at.desc(),
+                                                   AuditEntry.id.desc())
+    count = select(func.count()).select_from(AuditEntry).where(own)
     out = _page(session, query, count, page, page_size)
     out["entries"] = [{"subject": e.subject, "role": e.role, "purpose": e.purpose,
                        "status": e.status, "time": _iso(e.created_at)}

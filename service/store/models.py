@@ -22,7 +22,6 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -77,32 +76,64 @@ class Base(DeclarativeBase):
 
 
 class Snapshot(Base):
-    """One scored report per subject, role and UTC day: the score history.
+    """One history point per subject, role and UTC day: score, band and per-network scores.
 
-    A later report on the same day replaces the earlier one (see ``snapshots.save``).
-    ``report`` is the full scored report, kept so the service can still answer (marked
-    stale) when the cache and the networks are unavailable.
+    Nothing else of the report is kept per day (data minimization: about 100 bytes a
+    subject-day, measured by ``bench/snapshot_bytes.py``); the one latest full report lives
+    in :class:`LatestReport`. A later report on the same day replaces the earlier one (see
+    ``snapshots.save``). The key is the primary key: no surrogate id, no second index.
     """
 
-    __tablename__ = "snapshots"
-    __table_args__ = (
-        UniqueConstraint("subject", "role", "day", name="uq_snapshots_subject_role_day"),
-    )
+    __tablename__ = "history_days"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject: Mapped[str] = mapped_column(String(SUBJECT_LEN))
-    role: Mapped[str] = mapped_column(String(64))
-    day: Mapped[date] = mapped_column(Date)
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LEN), primary_key=True)
+    role: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     status: Mapped[str] = mapped_column(String(32))
     score: Mapped[int | None] = mapped_column(Integer)
     band_low: Mapped[int | None] = mapped_column(Integer)
     band_high: Mapped[int | None] = mapped_column(Integer)
-    # {"github": 71, "stackoverflow": 55}: enough for the history chart without the report.
+    # {"github": 71.2, "stackoverflow": 55.0}: enough for the history chart.
     network_scores: Mapped[dict[str, Any]] = mapped_column(JSON)
     model_version: Mapped[str] = mapped_column(String(64))
-    calibration_version: Mapped[str] = mapped_column(String(64))
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LatestReport(Base):
+    """The one latest full report per subject and role: what is served (marked stale) when
+    the cache and the networks are unavailable. Only reports of the subject's own verified
+    accounts land here, never a report with caller-given extra accounts."""
+
+    __tablename__ = "latest_reports"
+
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LEN), primary_key=True)
+    role: Mapped[str] = mapped_column(String(64), primary_key=True)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     report: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Every account whose data is in ``report`` (opt-out of any of them deletes the row).
+    accounts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class AccountAlias(Base):
+    """Another name the network itself reported for the same account (a Bluesky DID for a
+    handle). Opt-outs and claims hold for every alias of an account."""
+
+    __tablename__ = "account_aliases"
+
+    alias: Mapped[str] = mapped_column(String(SUBJECT_LEN), primary_key=True)
+    account: Mapped[str] = mapped_column(String(SUBJECT_LEN), index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Mention(Base):
+    """A cached report of ``subject`` holds data of ``account`` (a linked account other than
+    the subject). Lets an opt-out of ``account`` purge those cached reports too."""
+
+    __tablename__ = "mentions"
+
+    account: Mapped[str] = mapped_column(String(SUBJECT_LEN), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LEN), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class OptOut(Base):
@@ -118,7 +149,13 @@ class Claim(Base):
     """A person proving they own an account (code placed in their public profile).
 
     Once verified, ``token_hash`` identifies the owner's session token (only the hash is
-    kept); ``extra_accounts`` are further accounts the owner links to their profile.
+    kept); ``extra_accounts`` are further accounts the owner declares. A claim started with
+    an existing token (``parent_id``) proves one more account for the same person: it gets
+    no token of its own, and the accounts it proves count as that person's.
+
+    One active claim per account: a newer verified claim on the same account revokes the
+    older one (``status`` "revoked", ``revoked_reason`` says why, shown in ``/v1/me``).
+    Pending claims and tokens expire (``expires_at``).
     """
 
     __tablename__ = "claims"
@@ -126,12 +163,17 @@ class Claim(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
     account: Mapped[str] = mapped_column(String(SUBJECT_LEN), index=True)
     code: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | verified
+    # pending | verified | revoked
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     token_hash: Mapped[str | None] = mapped_column(String(128), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     linkedin_url: Mapped[str | None] = mapped_column(String(512))
     extra_accounts: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    parent_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class ApiKey(Base):

@@ -1,33 +1,30 @@
-"""Score history: one snapshot per subject, role and UTC day.
+"""Score history and the one latest report per subject.
 
-Reports arrive as the dicts the scoring layer produces (see DESIGN.md, "Outputs"). Only
-the derived report is stored, never upstream payloads.
+History keeps, per subject, role and UTC day, only the numbers: status, score, band,
+per-network scores and the model version (``history_days``, about 100 bytes a day). The
+full report is kept once per subject and role, the latest (``latest_reports``): it is what
+the service answers, marked stale, when the cache and the networks are unavailable.
+
+Only a report of the subject's own accounts is stored: the caller (``service/reports.py``)
+never stores a report computed with caller-given extra accounts, and ``save`` refuses
+reports of opted-out subjects or reports holding an opted-out account.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.store._upsert import insert_for
-from service.store.models import Snapshot
-from service.store.optouts import is_opted_out
+from service.store.models import LatestReport, Snapshot
+from service.store.optouts import blocked
 
 # Columns the day's latest report overwrites; the key (subject, role, day) stays.
-_UPDATED = (
-    "status",
-    "score",
-    "band_low",
-    "band_high",
-    "network_scores",
-    "model_version",
-    "calibration_version",
-    "computed_at",
-    "report",
-)
+_UPDATED = ("status", "score", "band_low", "band_high", "network_scores", "model_version",
+            "computed_at")
 
 
 def _parse_time(value: str) -> datetime:
@@ -36,52 +33,62 @@ def _parse_time(value: str) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def report_accounts(report: dict[str, Any]) -> list[str]:
+    """Every account whose data the report holds (the subject included)."""
+    accounts = {n["account"] for n in report.get("networks") or [] if n.get("account")}
+    return sorted(accounts | {report["subject"]})
+
+
 def _columns(report: dict[str, Any], role: str) -> dict[str, Any]:
     try:
         subject = report["subject"]
         status = report["status"]
         computed_at = _parse_time(report["computed_at"])
         model_version = report["model_version"]
-        calibration_version = report["calibration_version"]
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"report cannot be stored: bad or missing {exc}") from exc
     band = report.get("band") or {}
     networks = {
-        n["network"]: n.get("network_score") for n in report.get("networks") or [] if "network" in n
+        n["network"]: (round(n["network_score"], 1) if n.get("network_score") is not None
+                       else None)
+        for n in report.get("networks") or []
+        if "network" in n and n.get("status") != "unverified"
     }
     return {
-        "subject": subject,
-        "role": role,
-        "day": computed_at.date(),
-        "status": status,
-        "score": report.get("score"),
-        "band_low": band.get("low"),
-        "band_high": band.get("high"),
-        "network_scores": networks,
-        "model_version": model_version,
-        "calibration_version": calibration_version,
-        "computed_at": computed_at,
-        "report": report,
+        "subject": subject, "role": role, "day": computed_at.date(), "status": status,
+        "score": report.get("score"), "band_low": band.get("low"),
+        "band_high": band.get("high"), "network_scores": networks,
+        "model_version": model_version, "computed_at": computed_at,
     }
 
 
-def save(session: Session, report: dict[str, Any], *, role: str) -> None:
-    """Store ``report`` as the subject's snapshot for its day (UTC, from ``computed_at``).
+def save(session: Session, report: dict[str, Any], *, role: str) -> bool:
+    """Store ``report`` as the subject's history point for its day (UTC, from
+    ``computed_at``) and as its latest report. Returns False when nothing was stored.
 
     A second report on the same day replaces the first, unless it was computed earlier
     (two workers racing: the newer computation wins whichever commits last). Reports of
-    opted-out subjects are never stored.
+    opted-out subjects, or holding any opted-out account, are never stored.
     """
     values = _columns(report, role)
-    if values["status"] == "opted_out" or is_opted_out(session, values["subject"]):
-        return
+    accounts = report_accounts(report)
+    if values["status"] == "opted_out" or blocked(session, accounts):
+        return False
     stmt = insert_for(session, Snapshot).values(**values)
-    stmt = stmt.on_conflict_do_update(
+    session.execute(stmt.on_conflict_do_update(
         index_elements=[Snapshot.subject, Snapshot.role, Snapshot.day],
         set_={name: stmt.excluded[name] for name in _UPDATED},
         where=Snapshot.computed_at <= stmt.excluded.computed_at,
-    )
-    session.execute(stmt)
+    ))
+    latest = insert_for(session, LatestReport).values(
+        subject=values["subject"], role=role, computed_at=values["computed_at"], report=report,
+        accounts=accounts)
+    session.execute(latest.on_conflict_do_update(
+        index_elements=[LatestReport.subject, LatestReport.role],
+        set_={name: latest.excluded[name] for name in ("computed_at", "report", "accounts")},
+        where=LatestReport.computed_at <= latest.excluded.computed_at,
+    ))
+    return True
 
 
 def history(session: Session, subject: str, role: str, limit: int = 365) -> list[dict[str, Any]]:
@@ -104,24 +111,74 @@ def history(session: Session, subject: str, role: str, limit: int = 365) -> list
             ),
             "networks": dict(row.network_scores),
             "model_version": row.model_version,
-            "calibration_version": row.calibration_version,
         }
         for row in reversed(rows)
     ]
 
 
 def latest(session: Session, subject: str, role: str) -> dict[str, Any] | None:
-    """The most recent stored report, for serving (marked stale) when nothing fresher is
-    available."""
-    return session.scalar(
-        select(Snapshot.report)
-        .where(Snapshot.subject == subject, Snapshot.role == role)
-        .order_by(Snapshot.day.desc())
-        .limit(1)
-    )
+    """The latest stored report, for serving (marked stale) when nothing fresher is there."""
+    return session.scalar(select(LatestReport.report).where(
+        LatestReport.subject == subject, LatestReport.role == role))
 
 
 def delete_subject(session: Session, subject: str) -> int:
-    """Delete every snapshot of ``subject`` (all roles); returns how many went."""
-    result = session.execute(delete(Snapshot).where(Snapshot.subject == subject))
-    return result.rowcount or 0
+    """Delete every history point and latest report of ``subject`` (all roles)."""
+    days = session.execute(delete(Snapshot).where(Snapshot.subject == subject)).rowcount or 0
+    session.execute(delete(LatestReport).where(LatestReport.subject == subject))
+    return days
+
+
+def forget_account(session: Session, account: str, subjects: list[str]) -> int:
+    """An opted-out ``account`` leaves every other subject's stored data: the latest reports
+    holding it are deleted (recomputed without it next time), and its network's score is
+    removed from those subjects' history points. Returns latest reports deleted."""
+    rows = session.scalars(select(LatestReport).where(
+        LatestReport.subject.in_(subjects) if subjects else LatestReport.subject == account
+    )).all()
+    gone = 0
+    network = account.split(":", 1)[0]
+    for row in rows:
+        if account in (row.accounts or []):
+            session.delete(row)
+            gone += 1
+            for day in session.scalars(select(Snapshot).where(Snapshot.subject == row.subject)):
+                if network in (day.network_scores or {}):
+                    day.network_scores = {k: v for k, v in day.network_scores.items()
+                                          if k != network}
+    return gone
+
+
+def purge_history(session: Session, *, unclaimed_before: date) -> tuple[int, int]:
+    """Retention: delete history points older than ``unclaimed_before`` and latest reports
+    computed before it, of every subject nobody holds an active claim on. Claimed people's
+    history is kept for as long as they keep their claim. Returns (history points deleted,
+    latest reports deleted)."""
+    from service.store.claims import claimed_accounts_query
+
+    claimed = claimed_accounts_query()
+    days = session.execute(delete(Snapshot).where(
+        Snapshot.day < unclaimed_before, Snapshot.subject.not_in(claimed)))
+    cutoff = datetime(unclaimed_before.year, unclaimed_before.month, unclaimed_before.day,
+                      tzinfo=UTC)
+    reports = session.execute(delete(LatestReport).where(
+        LatestReport.computed_at < cutoff, LatestReport.subject.not_in(claimed)))
+    # Mentions only serve opt-out purges of cached reports, which live 7 days at most.
+    from service.store.models import Mention
+
+    session.execute(delete(Mention).where(Mention.seen_at < cutoff))
+    return days.rowcount or 0, reports.rowcount or 0
+
+
+def stored_subjects(session: Session) -> list[str]:
+    """Every subject with stored history or a latest report."""
+    a = select(Snapshot.subject).distinct()
+    b = select(LatestReport.subject).distinct()
+    return sorted(set(session.scalars(a)) | set(session.scalars(b)))
+
+
+def count_days(session: Session, subject: str | None = None) -> int:
+    query = select(func.count()).select_from(Snapshot)
+    if subject is not None:
+        query = query.where(or_(Snapshot.subject == subject))
+    return session.scalar(query) or 0
