@@ -12,7 +12,9 @@ Public API (stable; connectors rely on it):
   ``rate_limited``, ``upstream_error``, ``bad_response``, ``too_large``, ``refused``,
   ``deadline``. ``retry_at`` (epoch seconds) says when a rate-limited host may be asked again.
 - ``deadline(seconds)`` context manager: an overall deadline for every call made inside it
-  (threads that copy the context inherit it).
+  (threads that copy the context inherit it); ``time_left()`` says how much of it is left.
+- ``upstream.budget``: the quota budget (:mod:`service.quota`) every call is charged to
+  before it is sent; a spent budget raises ``rate_limited`` with ``retry_at`` unsent.
 
 ``get`` returns the response for any status the connector should interpret itself (2xx,
 3xx other than redirects, 4xx except rate limits); it raises ``UpstreamError`` for
@@ -68,7 +70,7 @@ RETRY_AFTER_CAP = 2.0       # never sleep longer than this inside a request thre
 MAX_REDIRECTS = 3           # for user-chosen hosts, each hop re-checked
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 SECRET_QUERY_KEYS = frozenset({"key", "access_token", "token", "api_key", "apikey",
-                               "client_secret", "sig", "signature"})
+                               "client_secret", "sig", "signature", "mailto"})
 
 
 
@@ -124,6 +126,11 @@ def deadline(seconds: float) -> Iterator[None]:
 def _time_left() -> float | None:
     until = _deadline.get()
     return None if until is None else until - time.monotonic()
+
+
+def time_left() -> float | None:
+    """Seconds left before the current :func:`deadline`, or None outside one."""
+    return _time_left()
 
 
 def redact_url(url: str) -> str:

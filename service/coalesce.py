@@ -1,0 +1,148 @@
+"""Coalescing: cold subjects of one network that arrive together are fetched in one call.
+
+Many users hovering at once, a lookup and a hover, a badge batch: each asks for one subject
+from its own thread. When the network can carry several subjects in one request
+(``Connector.batch_size`` > 1: GitHub GraphQL aliases, Stack Exchange ``/users/{ids}``,
+Bluesky ``getProfiles``), the first arrival opens a batch, later arrivals join it for a
+short window (a few ms, ``CANDOR_COALESCE_MS``) or until it is full, and one
+``fetch_many`` call answers them all. Cost per subject falls as traffic grows.
+
+A request that finds the network idle (no fetch of it running in this process) is sent at
+once: a lone cold report never waits for company that is not coming. The window only opens
+while another fetch is in flight, which is exactly when more arrivals are likely.
+
+A batch runs at the highest priority of its members (a hover in a batch of recruiter
+subjects makes it interactive), see :mod:`service.quota`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from service import quota
+from service.networks.base import Connector, NetworkData
+from service.upstream import UpstreamError, time_left
+
+DEFAULT_WINDOW = 0.008  # seconds
+
+
+class _Batch:
+    def __init__(self) -> None:
+        self.handles: list[str] = []
+        self.levels: set[str] = set()
+        self.members = 0  # requests waiting on this batch (a handle asked twice counts twice)
+        self.full = threading.Event()
+        self.done = threading.Event()
+        self.results: dict[str, NetworkData | Exception] = {}
+        self.error: BaseException | None = None
+
+
+class Coalescer:
+    """One per process (:func:`default`); tests build their own."""
+
+    def __init__(self, window: float = DEFAULT_WINDOW, *, idle_dispatch: bool = True):
+        self.window = window
+        self.idle_dispatch = idle_dispatch
+        self._lock = threading.Lock()
+        self._open: dict[tuple, _Batch] = {}
+        self._busy: Counter[tuple] = Counter()
+        self.stats: Counter[str] = Counter()  # requests, subjects, batches
+
+    def fetch(self, connector: Connector, handle: str, *, now: datetime) -> NetworkData:
+        """``connector.fetch(handle)``, possibly answered by a shared ``fetch_many``."""
+        size = int(getattr(connector, "batch_size", 1) or 1)
+        if size <= 1 or self.window <= 0:
+            return connector.fetch(handle, now=now)
+        # Same network, same credentials and upstream client: one request may carry them.
+        key = (connector.network, id(connector.settings), id(connector.upstream))
+        with self._lock:
+            self.stats["subjects"] += 1
+            batch = self._open.get(key)
+            leader = batch is None
+            if leader:
+                batch = self._open[key] = _Batch()
+                if self.idle_dispatch and not self._busy[key]:
+                    batch.full.set()  # nothing in flight: go now, don't wait for company
+            if handle not in batch.handles:
+                batch.handles.append(handle)
+            batch.levels.add(quota.current_priority())
+            batch.members += 1
+            if len(batch.handles) >= size:
+                batch.full.set()
+            if batch.full.is_set() and self._open.get(key) is batch:
+                del self._open[key]  # later arrivals open the next batch
+        if leader:
+            self._lead(key, batch, connector, now)
+        else:
+            left = time_left()
+            wait = connector.settings.report_deadline if left is None else max(left, 0.0)
+            if not batch.done.wait(wait):
+                raise UpstreamError("deadline", f"{connector.network}: report deadline reached")
+        if batch.error is not None:
+            raise batch.error
+        result = batch.results.get(handle)
+        if result is None:
+            raise UpstreamError("bad_response",
+                                f"{connector.network}: the batch answered without {handle}")
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def _lead(self, key: tuple, batch: _Batch, connector: Connector, now: datetime) -> None:
+        batch.full.wait(self.window)  # the window: a timer by design, not synchronisation
+        with self._lock:
+            if self._open.get(key) is batch:
+                del self._open[key]
+            handles = list(batch.handles)
+            level = "interactive" if "interactive" in batch.levels else "batch"
+            self._busy[key] += 1
+            self.stats["requests"] += 1
+        try:
+            with quota.priority(level):
+                if len(handles) == 1:
+                    try:
+                        batch.results = {handles[0]: connector.fetch(handles[0], now=now)}
+                    except UpstreamError as exc:
+                        batch.results = {handles[0]: exc}
+                else:
+                    batch.results = connector.fetch_many(handles, now=now)
+        except BaseException as exc:  # noqa: BLE001 - handed to every member of the batch
+            batch.error = exc
+        finally:
+            with self._lock:
+                self._busy[key] -= 1
+                if self._busy[key] <= 0:
+                    del self._busy[key]
+            batch.done.set()
+
+    def waiting(self) -> int:
+        """Requests in batches still open (tests wait on this instead of sleeping)."""
+        with self._lock:
+            return sum(b.members for b in self._open.values())
+
+
+_default: Coalescer | None = None
+_default_pid: int | None = None
+_default_lock = threading.Lock()
+
+
+def default(window: float | None = None) -> Coalescer:
+    """The process's coalescer (created again after a fork)."""
+    global _default, _default_pid
+    with _default_lock:
+        if _default is None or _default_pid != os.getpid():
+            _default = Coalescer(DEFAULT_WINDOW if window is None else window)
+            _default_pid = os.getpid()
+        elif window is not None:
+            _default.window = window
+        return _default
+
+
+def fetch(connector: Connector, handle: str, *, now: datetime) -> NetworkData:
+    """Fetch through the process's coalescer, with the window the settings name."""
+    window: Any = getattr(connector.settings, "coalesce_window", None)
+    return default(window).fetch(connector, handle, now=now)

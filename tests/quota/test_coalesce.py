@@ -1,0 +1,176 @@
+"""The coalescer: concurrent cold subjects of one network share one fetch_many request.
+
+The connector here is a small one written for the test against a local HTTP server (the
+network edge); the coalescer, the upstream client and the quota priority are the real ones.
+No sleeps: threads meet at barriers, and the test waits on the coalescer's own state.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug.wrappers import Response
+
+from service import quota
+from service.coalesce import Coalescer
+from service.config import Settings
+from service.networks.base import Connector, NetworkData
+from service.upstream import Upstream, UpstreamError
+
+NOW = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+class IdsConnector(Connector):
+    """Like Stack Exchange's ``/users/{ids}``: several ids, ``;``-separated, in one call."""
+
+    network = "idsnet"
+    batch_size = 3
+
+    def __init__(self, settings: Settings, upstream: Upstream, base: str):
+        super().__init__(settings, upstream)
+        self.base = base
+        self.levels: list[str] = []
+
+    def validate(self, handle: str) -> str:
+        return handle
+
+    def fetch(self, handle: str, *, now: datetime) -> NetworkData:
+        return self.fetch_many([handle], now=now)[handle]  # type: ignore[return-value]
+
+    def fetch_many(self, handles, *, now):
+        self.levels.append(quota.current_priority())
+        resp = self.upstream.get(f"{self.base}/users/{';'.join(handles)}", network=self.network)
+        found = {item["id"]: item for item in resp.json()}
+        out: dict[str, NetworkData | Exception] = {}
+        for handle in handles:
+            if handle in found:
+                out[handle] = NetworkData(self.network, handle, display_name=found[handle]["name"])
+            else:
+                out[handle] = UpstreamError("upstream_error", f"{handle} failed")
+        return out
+
+
+@pytest.fixture
+def srv():
+    server = HTTPServer(host="127.0.0.1", threaded=True)
+    server.start()
+
+    def users(request):
+        ids = request.path.rsplit("/", 1)[-1].split(";")
+        import json
+
+        return Response(json.dumps([{"id": i, "name": i.upper()} for i in ids if i != "bad"]),
+                        content_type="application/json")
+
+    server.expect_request(__import__("re").compile(r"^/users/.*")).respond_with_handler(users)
+    yield server
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture
+def connector(srv):
+    settings = Settings()
+    return IdsConnector(settings, Upstream(settings), srv.url_for("").rstrip("/"))
+
+
+def _run_together(coalescer, connector, handles, level="interactive"):
+    barrier = threading.Barrier(len(handles))
+
+    def one(handle):
+        barrier.wait()
+        with quota.priority(level):
+            return coalescer.fetch(connector, handle, now=NOW)
+
+    with ThreadPoolExecutor(len(handles)) as pool:
+        return list(pool.map(one, handles))
+
+
+def test_concurrent_subjects_share_one_request(srv, connector):
+    # A long window: the batch closes because it is full, not because time passed.
+    coalescer = Coalescer(window=30.0, idle_dispatch=False)
+    results = _run_together(coalescer, connector, ["a", "b", "c"])
+    assert [r.display_name for r in results] == ["A", "B", "C"]
+    assert len(srv.log) == 1
+    ids = srv.log[0][0].path.rsplit("/", 1)[-1].split(";")
+    assert sorted(ids) == ["a", "b", "c"]
+    assert coalescer.stats["requests"] == 1 and coalescer.stats["subjects"] == 3
+
+
+def test_full_batches_split_and_failures_stay_per_subject(srv, connector):
+    coalescer = Coalescer(window=30.0, idle_dispatch=False)
+    handles = ["a", "b", "bad", "d", "e", "f"]
+    barrier = threading.Barrier(len(handles))
+
+    def one(handle):
+        barrier.wait()
+        try:
+            return coalescer.fetch(connector, handle, now=NOW).display_name
+        except UpstreamError as exc:
+            return exc.kind
+
+    with ThreadPoolExecutor(len(handles)) as pool:
+        got = list(pool.map(one, handles))
+    assert got == ["A", "B", "upstream_error", "D", "E", "F"]
+    assert len(srv.log) == 2  # six subjects, batches of three
+
+
+def test_the_same_subject_twice_is_asked_once(srv, connector):
+    coalescer = Coalescer(window=30.0, idle_dispatch=False)
+    with ThreadPoolExecutor(4) as pool:
+        first = [pool.submit(coalescer.fetch, connector, "a", now=NOW) for _ in range(2)]
+        deadline = time.monotonic() + 10
+        while coalescer.waiting() < 2:
+            assert time.monotonic() < deadline, "the two requests never met in a batch"
+            time.sleep(0.001)  # polling a condition with a deadline
+        # Both wait in one open batch holding "a" once; two more subjects fill it.
+        assert not any(f.done() for f in first)
+        rest = [pool.submit(coalescer.fetch, connector, h, now=NOW) for h in ("b", "c")]
+        assert [f.result(timeout=10).handle for f in first + rest] == ["a", "a", "b", "c"]
+    assert len(srv.log) == 1
+
+
+def test_a_lone_request_on_an_idle_network_goes_at_once(srv, connector):
+    coalescer = Coalescer(window=30.0)  # a window that would time the test out if waited
+    done = threading.Event()
+    result: list = []
+
+    def one():
+        result.append(coalescer.fetch(connector, "a", now=NOW))
+        done.set()
+
+    thread = threading.Thread(target=one, daemon=True)
+    thread.start()
+    assert done.wait(10), "an idle network made a lone request wait for the window"
+    assert result[0].display_name == "A"
+
+
+def test_a_batch_with_a_hover_in_it_runs_as_interactive(srv, connector):
+    coalescer = Coalescer(window=30.0, idle_dispatch=False)
+    barrier = threading.Barrier(3)
+
+    def one(handle, level):
+        barrier.wait()
+        with quota.priority(level):
+            return coalescer.fetch(connector, handle, now=NOW)
+
+    with ThreadPoolExecutor(3) as pool:
+        futures = [pool.submit(one, "a", "batch"), pool.submit(one, "b", "batch"),
+                   pool.submit(one, "c", "interactive")]
+        [f.result(timeout=10) for f in futures]
+    assert connector.levels == ["interactive"]
+    only_batch = Coalescer(window=30.0, idle_dispatch=False)
+    _run_together(only_batch, connector, ["d", "e", "f"], level="batch")
+    assert connector.levels == ["interactive", "batch"]
+
+
+def test_connectors_without_batches_are_called_directly(srv, connector):
+    connector.batch_size = 1
+    coalescer = Coalescer(window=30.0, idle_dispatch=False)
+    assert coalescer.fetch(connector, "a", now=NOW).display_name == "A"
+    assert coalescer.stats["requests"] == 0
