@@ -2,6 +2,9 @@
 
 Both are accepted as ``Authorization: Bearer <secret>``; API keys also as ``X-API-Key``.
 Never in a query string (query strings end up in access logs), never logged.
+
+Credentials are checked before the request's body or query is parsed: a caller without a
+key learns "401 unauthorized", not what a valid body would look like (422).
 """
 
 from __future__ import annotations
@@ -28,10 +31,29 @@ def _unauthorized(message: str, realm: str) -> ApiError:
                     headers={"WWW-Authenticate": f'Bearer realm="{realm}"'})
 
 
+# Blueprints whose every endpoint needs an API key (with this scope) or a claim token.
+KEY_BLUEPRINTS = {"lookups": "lookups", "audit": "lookups"}
+CLAIM_BLUEPRINTS = frozenset({"me"})
+
+
+def _authenticate_first() -> None:
+    """``before_request``: runs before flask-smorest parses the body (401 before 422)."""
+    if request.method == "OPTIONS":
+        return  # a CORS preflight carries no credentials by design
+    if request.blueprint in KEY_BLUEPRINTS:
+        require_key(KEY_BLUEPRINTS[request.blueprint])
+    elif request.blueprint in CLAIM_BLUEPRINTS and not _bearer():
+        # Only presence here: some /v1/me views also accept a revoked token (to say so).
+        raise _unauthorized("a claim token is required (Authorization: Bearer)", "candor-me")
+
+
 def require_key(scope: str = "lookups") -> keys.KeyInfo:
     """The caller's API key (also kept in ``g.api_key``); 401 without a valid one, 403 when
     the key lacks ``scope``."""
     raw = request.headers.get("X-API-Key") or _bearer()
+    checked = g.get("api_key")
+    if checked is not None and g.get("api_key_scope") == scope:
+        return checked  # already checked before the body was parsed
     if not raw:
         raise _unauthorized("an API key is required (Authorization: Bearer or X-API-Key)",
                             "candor-api")
@@ -44,6 +66,7 @@ def require_key(scope: str = "lookups") -> keys.KeyInfo:
     if scope not in info.scopes:
         raise ApiError(403, "forbidden", f"this API key lacks the {scope!r} scope")
     g.api_key = info
+    g.api_key_scope = scope
     return info
 
 
@@ -60,7 +83,11 @@ def require_claim() -> Claim:
 
 
 def register_security_schemes(app: Flask) -> None:
-    """Name both schemes in the OpenAPI document (once per app)."""
+    """Name both schemes in the OpenAPI document and check credentials before parsing
+    (once per app)."""
+    if not app.extensions.get("candor_auth_first"):
+        app.extensions["candor_auth_first"] = True
+        app.before_request(_authenticate_first)
     api = app.extensions.get("candor_api")
     if api is None:
         return

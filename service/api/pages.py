@@ -1,4 +1,5 @@
-"""Server-rendered pages: the candidate self-check (``/check``) and the methodology.
+"""Server-rendered pages: the landing page (``/``), the candidate self-check (``/check``)
+and the methodology.
 
 Plain HTML forms over GET (results are linkable, nothing changes state, so no CSRF token
 and no cookie is needed), autoescaped Jinja, no JavaScript, and a strict CSP.
@@ -68,9 +69,19 @@ def _form_page(typed: str, role: str, error: str | None, bad: str | None, status
                            error=error, bad=bad), status
 
 
+@bp.get("/")
+def landing():
+    """A small front door: what Candor is, and the way to the self-check, the methodology
+    and the API reference."""
+    response = Response(render_template("landing.html"))
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 @bp.get("/check")
 def check():
-    role = request.args.get("role", "")
+    # No role (or an empty one) means the default role, as the form preselects it.
+    role = request.args.get("role", "") or catalogue.roles()["default"]
     confirmed = [a for a in request.args.getlist("account") if a.strip()]
     typed = request.args.get("accounts", "")[: selfcheck.MAX_INPUT_CHARS]
     if not confirmed and "accounts" not in request.args:

@@ -120,3 +120,45 @@ def test_methodology_and_dark_mode(site, browser):
     page.goto(f"{site}/check?accounts=github:newbie&role=engineering")
     page.screenshot(path=str(SHOTS / "insufficient-dark.png"), full_page=True)
     context.close()
+
+
+def test_landing_page_leads_to_the_self_check(site, browser):
+    context, page, trapped = open_page(browser, 1280)
+    page.goto(f"{site}/")
+    page.get_by_role("link", name="Check your own public profile").click()
+    page.wait_for_load_state()
+    assert page.url == f"{site}/check"
+    assert page.get_by_role("heading", level=1).inner_text() == "Check your public profile"
+    assert trapped == []
+    context.close()
+
+
+def test_api_docs_render_offline_with_an_example_for_every_operation(site, browser):
+    context, page, trapped = open_page(browser, 1280)
+    outside: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(site):
+            route.continue_()
+        else:  # the reference must not need the internet (no CDN, no validator badge)
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_local)
+    page.goto(f"{site}/docs")
+    spec = page.request.get(f"{site}/openapi.json").json()
+    count = sum(1 for item in spec["paths"].values() for m in item
+                if m in ("get", "post", "put", "delete", "patch"))
+    blocks = page.locator(".opblock")
+    blocks.nth(count - 1).wait_for(timeout=15000)
+    assert blocks.count() == count
+    # Open the batch lookup: its request body example is the one from the spec.
+    page.locator(".opblock-post", has_text="/v1/lookups").first.locator(
+        ".opblock-summary").first.click()
+    example = page.locator(".opblock-post.is-open .body-param__example, "
+                           ".opblock-post.is-open .microlight").first
+    example.wait_for(timeout=10000)
+    assert "github:octocat" in example.inner_text()
+    page.screenshot(path=str(SHOTS / "api-docs.png"))
+    assert outside == [] and trapped == []
+    context.close()
