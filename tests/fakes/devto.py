@@ -1,6 +1,7 @@
 """Fake dev.to (Forem API v1): ``/users/by_username?url=`` and ``/articles?username=``.
 
-Shapes from forem ``_user_show_extended.json.jbuilder`` and the article list; ``joined_at``
+Shapes from forem ``_user_show_extended.json.jbuilder`` and the article list (checked against
+Forem's OpenAPI by ``tests/contracts/test_devto.py``); ``joined_at``
 uses Forem's human format ``"%b %e, %Y"`` (space-padded day). Dates relative to now.
 
 Handles:
@@ -33,6 +34,7 @@ def _user(uid: int, username: str, **extra: Any) -> dict:
         "twitter_username": None, "github_username": None, "summary": None,
         "location": None, "website_url": None, "joined_at": "Mar 14, 2019",
         "profile_image": f"https://media2.dev.to/dynamic/image/{uid}.png",
+        "email": None, "badge_ids": [],
     }
     user.update(extra)
     return user
@@ -51,14 +53,25 @@ USERS = {
 
 
 def _article(aid: int, days: float, reactions: int, comments: int, tags: list[str]) -> dict:
-    published = _ago(days).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = _ago(days)
+    published = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    slug = f"article-{aid}-{aid:x}"
     return {
         "type_of": "article", "id": aid, "title": f"Article {aid}", "description": "…",
-        "url": f"https://dev.to/x/article-{aid}", "comments_count": comments,
+        "readable_publish_date": f"{moment:%b} {moment.day}", "slug": slug,
+        "path": f"/x/{slug}", "url": f"https://dev.to/x/{slug}",
+        "canonical_url": f"https://dev.to/x/{slug}", "cover_image": None,
+        "social_image": f"https://media2.dev.to/social/{aid}.png",
+        "comments_count": comments, "collection_id": None,
         "public_reactions_count": reactions, "positive_reactions_count": reactions,
+        "created_at": published, "edited_at": None, "crossposted_at": None,
         "published_at": published, "published_timestamp": published,
+        "last_comment_at": published,
         "tag_list": tags, "tags": ", ".join(tags), "reading_time_minutes": 5,
-        "user": {"name": "x", "username": "x"},
+        "user": {"name": "x", "username": "x", "twitter_username": None,
+                 "github_username": None, "user_id": 1, "website_url": None,
+                 "profile_image": "https://media2.dev.to/x.png",
+                 "profile_image_90": "https://media2.dev.to/x90.png"},
     }
 
 
