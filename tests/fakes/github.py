@@ -116,23 +116,57 @@ def org_entry(login: str) -> dict[str, Any]:
             "description": None}
 
 
+def simple_user(login: str, uid: int = 583231, kind: str = "User") -> dict[str, Any]:
+    """The ``simple-user`` shape GitHub nests in repositories, search items and events."""
+    full = _user(login, uid, type=kind)
+    keys = ("login", "id", "node_id", "avatar_url", "gravatar_id", "url", "html_url",
+            "followers_url", "following_url", "gists_url", "starred_url", "subscriptions_url",
+            "organizations_url", "repos_url", "events_url", "received_events_url", "type",
+            "user_view_type", "site_admin")
+    return {k: full[k] for k in keys}
+
+
+# Repository URL fields GitHub always sends (``minimal-repository`` requires them).
+_REPO_URLS = {
+    "archive_url": "/{archive_format}{/ref}", "assignees_url": "/assignees{/user}",
+    "blobs_url": "/git/blobs{/sha}", "branches_url": "/branches{/branch}",
+    "collaborators_url": "/collaborators{/collaborator}", "comments_url": "/comments{/number}",
+    "commits_url": "/commits{/sha}", "compare_url": "/compare/{base}...{head}",
+    "contents_url": "/contents/{+path}", "contributors_url": "/contributors",
+    "deployments_url": "/deployments", "downloads_url": "/downloads", "events_url": "/events",
+    "forks_url": "/forks", "git_commits_url": "/git/commits{/sha}",
+    "git_refs_url": "/git/refs{/sha}", "git_tags_url": "/git/tags{/sha}", "hooks_url": "/hooks",
+    "issue_comment_url": "/issues/comments{/number}",
+    "issue_events_url": "/issues/events{/number}", "issues_url": "/issues{/number}",
+    "keys_url": "/keys{/key_id}", "labels_url": "/labels{/name}", "languages_url": "/languages",
+    "merges_url": "/merges", "milestones_url": "/milestones{/number}",
+    "notifications_url": "/notifications{?since,all,participating}",
+    "pulls_url": "/pulls{/number}", "releases_url": "/releases{/id}",
+    "stargazers_url": "/stargazers", "statuses_url": "/statuses/{sha}",
+    "subscribers_url": "/subscribers", "subscription_url": "/subscription", "tags_url": "/tags",
+    "teams_url": "/teams", "trees_url": "/git/trees{/sha}",
+}
+
+
 def _repo(owner: str, name: str, stars: int, language: str | None, fork: bool = False,
           pushed: str = "2026-11-10T00:00:00Z") -> dict[str, Any]:
     full = f"{owner}/{name}"
     uid = sum(map(ord, owner + name)) * 1000 + stars % 1000
+    api = f"{API}/repos/{full}"
     return {
         "id": uid, "node_id": f"MDEwOlJlcG9zaXRvcnk{uid}", "name": name, "full_name": full,
-        "private": False, "owner": {"login": owner, "id": 583231, "type": "User",
-                                    "node_id": "MDQ6VXNlcjU4MzIzMQ==",
-                                    "avatar_url": "https://avatars.githubusercontent.com/u/1",
-                                    "url": f"{API}/users/{owner}",
-                                    "html_url": f"https://github.com/{owner}"},
+        "private": False, "owner": simple_user(owner),
         "html_url": f"https://github.com/{full}", "description": None, "fork": fork,
-        "url": f"{API}/repos/{full}", "stargazers_count": stars, "watchers_count": stars,
-        "forks_count": stars // 10, "open_issues_count": 1, "language": language,
+        "url": api, **{k: api + v for k, v in _REPO_URLS.items()},
+        "git_url": f"git://github.com/{full}.git", "ssh_url": f"git@github.com:{full}.git",
+        "clone_url": f"https://github.com/{full}.git", "svn_url": f"https://github.com/{full}",
+        "mirror_url": None, "homepage": None,
+        "stargazers_count": stars, "watchers_count": stars, "forks_count": stars // 10,
+        "open_issues_count": 1, "language": language, "size": 120, "default_branch": "main",
         "topics": [], "archived": False, "disabled": False, "visibility": "public",
         "pushed_at": pushed, "created_at": "2016-01-01T00:00:00Z",
         "updated_at": "2026-11-10T00:00:00Z", "license": None,
+        "forks": stars // 10, "open_issues": 1, "watchers": stars,
     }
 
 
@@ -229,15 +263,11 @@ def _search_item(number: int, repo: str, merged_at: str, author: str) -> dict[st
             "events_url": f"{API}/repos/{repo}/issues/{number}/events",
             "html_url": f"https://github.com/{repo}/pull/{number}", "id": 700000 + number,
             "node_id": f"PR_kwDO{number}", "number": number, "title": "Fix things",
-            "user": {"login": author, "id": 583231, "node_id": "MDQ6VXNlcjU4MzIzMQ==",
-                     "avatar_url": "https://avatars.githubusercontent.com/u/583231?v=4",
-                     "gravatar_id": "", "url": f"{API}/users/{author}",
-                     "html_url": f"https://github.com/{author}", "type": "User",
-                     "site_admin": False},
+            "user": simple_user(author),
             "labels": [], "state": "closed", "locked": False, "assignee": None,
             "assignees": [], "milestone": None, "comments": 1,
             "created_at": "2026-06-01T00:00:00Z", "updated_at": merged_at,
-            "closed_at": merged_at, "author_association": "CONTRIBUTOR", "body": None,
+            "closed_at": merged_at, "author_association": "CONTRIBUTOR", "body": "Fixes the thing.",
             "score": 1.0,
             "pull_request": {"url": f"{API}/repos/{repo}/pulls/{number}",
                              "html_url": f"https://github.com/{repo}/pull/{number}",

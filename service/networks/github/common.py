@@ -114,7 +114,9 @@ def profile_links(data: NetworkData, twitter: Any, blog: Any,
 
 
 def add_link(data: NetworkData, account: str, how: str) -> None:
-    if account == f"github:{data.handle}":
+    # A GitHub profile pointing at a GitHub page links no other network (and github.com
+    # paths such as /blog are not people: the published example's blog is github.com/blog).
+    if account.startswith("github:"):
         return
     if all(link.account != account for link in data.links):
         data.links.append(LinkedAccount(account, how))
