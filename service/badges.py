@@ -1,4 +1,4 @@
-"""The badge: the compact form of a report for the hover card (DESIGN.md)."""
+"""The badge: the compact form of a report for the hover card (shape: ``schemas/badge.py``)."""
 
 from __future__ import annotations
 

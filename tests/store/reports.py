@@ -1,4 +1,4 @@
-"""A minimal scored report in the shape the scoring layer produces (DESIGN.md "Outputs")."""
+"""A minimal scored report in the shape the scoring layer produces (``schemas/report.py``)."""
 
 from __future__ import annotations
 
