@@ -252,9 +252,9 @@ def check_cache_shared(st: Stack, path: str = "/v1/reports/github/newbie") -> st
 def check_rate_limit_shared(st: Stack) -> str:
     """A key's whole window spent on instance 0; the next request is refused on instance 1.
 
-    Key limits are hourly windows of ``rate_per_minute * 60`` (``1/minute`` is 60 an hour),
-    so 60 requests spend it. Per-instance counters would let instance 1 allow 60 more."""
-    raw = st.create_key("scaleout rate limit", "1/minute")
+    A key's limit keeps its unit (``60/hour`` is 60 in any hour), so 60 requests spend it.
+    Per-instance counters would let instance 1 allow 60 more."""
+    raw = st.create_key("scaleout rate limit", "60/hour")
     body = {"subjects": [{"accounts": ["github:newbie"]}]}  # fresh: answered at once
     for i in range(60):
         status, headers, data = call(st.ports[0], "POST", "/v1/lookups", body, bearer(raw))
