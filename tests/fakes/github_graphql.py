@@ -5,7 +5,8 @@ validation errors behave as a GraphQL server's do, and every answer has the sche
 
 Data comes from the REST personas in :mod:`tests.fakes.github`. Errors as GitHub sends them:
 an unknown login is ``data.<alias>: null`` plus ``{"type": "NOT_FOUND", "path": [alias]}``;
-no token is HTTP 401; ``CANDOR-RATE-LIMITED`` as token (or a spent budget) answers 200 with
+no token is HTTP 401; ``flaky``'s contributions time out (a field error that nulls the
+user); ``CANDOR-RATE-LIMITED`` as token (or a spent budget) answers 200 with
 ``{"type": "RATE_LIMITED"}`` and ``x-ratelimit-remaining: 0``. Budget: 5,000 points an hour
 per token, charged by the query's cost as GitHub computes it (connection requests / 100).
 """
@@ -195,8 +196,16 @@ def _person(login: str) -> dict[str, Any] | None:
             {"provider": s["provider"].upper() if s["provider"].upper() in _PROVIDERS
              else "GENERIC", "url": s["url"], "displayName": s["url"]}
             for s in rest.SOCIAL.get(login, [])]},
-        "contributionsCollection": lambda **a: _collection(login, a.get("from"), a.get("to")),
+        "contributionsCollection": (_timeout if login == "flaky" else
+                                    lambda **a: _collection(login, a.get("from"), a.get("to"))),
     }
+
+
+def _timeout(**_args: Any) -> Any:
+    # What GitHub answers when one part of a query times out; the field is non-null, so
+    # the whole user comes back null (``path: [alias, "contributionsCollection"]``).
+    raise RuntimeError("Something went wrong while executing your query. This may be the "
+                       "result of a timeout, or it could be a GitHub bug.")
 
 
 _PROVIDERS = {"BLUESKY", "FACEBOOK", "GENERIC", "HOMETOWN", "INSTAGRAM", "LINKEDIN",

@@ -138,3 +138,22 @@ def test_without_a_token_batches_nothing(settings, upstream):
     assert github.batch_size == 1
     results = github.fetch_many(["bench-1", "bench-2"], now=NOW)
     assert {k: v.status for k, v in results.items()} == {"bench-1": "found", "bench-2": "found"}
+
+
+def test_a_user_graphql_fails_is_answered_over_rest(token_github, upstream_server):
+    results = token_github.fetch_many(["flaky", "bench-3"], now=NOW)
+    flaky = results["flaky"]
+    assert flaky.status == "found" and level(flaky, "followers") == 12
+    assert flaky.partial == ["events"]  # REST's own failure, named as such
+    assert flaky.windows["active_weeks"] == 30  # and REST's windows, not GraphQL's year
+    assert results["bench-3"].windows == {}
+    assert len(graphql_posts(upstream_server)) == 1
+
+
+def test_an_invalid_handle_does_not_sink_the_batch(token_github, upstream_server):
+    from service.networks import InvalidHandle
+
+    results = token_github.fetch_many(["octocat", "-bad-", "Octocat"], now=NOW)
+    assert isinstance(results["-bad-"], InvalidHandle)
+    assert results["octocat"] is results["Octocat"]  # one login, asked once
+    assert len(graphql_posts(upstream_server)) == 1

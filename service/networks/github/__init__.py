@@ -6,8 +6,9 @@
 - :mod:`.common`: own-work rules (the person *and* their public organisations), measured
   zeros, links and error shapes shared by both.
 
-A login GraphQL cannot resolve as a ``User`` (``NOT_FOUND``: no such login, or an
-organisation or bot account) is asked once over REST, which tells those apart.
+A login GraphQL answers null for (``NOT_FOUND``: no such login, an organisation or a bot;
+or a field error such as a timeout) is asked once over REST, which tells those apart and
+answers with its own, named, windows.
 """
 
 from __future__ import annotations
@@ -70,7 +71,13 @@ class Connector(BaseConnector):
                    now: datetime) -> dict[str, NetworkData | Exception]:
         if not self.token():
             return super().fetch_many(handles, now=now)
-        logins = list(dict.fromkeys(self.validate(h) for h in handles))
+        normal: dict[str, str | InvalidHandle] = {}
+        for handle in handles:
+            try:
+                normal[handle] = self.validate(handle)
+            except InvalidHandle as exc:  # one bad handle must not sink the batch
+                normal[handle] = exc
+        logins = list(dict.fromkeys(v for v in normal.values() if isinstance(v, str)))
         by_login: dict[str, NetworkData | Exception] = {}
         for start in range(0, len(logins), BATCH_SIZE):
             chunk = logins[start:start + BATCH_SIZE]
@@ -78,7 +85,7 @@ class Connector(BaseConnector):
                 by_login.update(self._graphql(chunk, now))
             except UpstreamError as exc:  # the whole request failed: every handle in it
                 by_login.update(dict.fromkeys(chunk, exc))
-        return {h: by_login[self.validate(h)] for h in handles}
+        return {h: v if isinstance(v, Exception) else by_login[v] for h, v in normal.items()}
 
     def _graphql(self, logins: list[str], now: datetime) -> dict[str, NetworkData | Exception]:
         base = self.settings.api_url("GITHUB")
@@ -111,12 +118,10 @@ class Connector(BaseConnector):
             if isinstance(user, dict):
                 out[login] = parse_user(login, user, now, failed_parts(errors, alias))
                 continue
-            mine = [e for e in errors if (e.get("path") or [None])[0] == alias]
-            if any(e.get("type") == "NOT_FOUND" for e in mine) or not mine:
-                out[login] = self._rest_fallback(login, now)
-            else:
-                out[login] = UpstreamError("bad_response", "github graphql failed for a user: "
-                                           + str(mine[0].get("type") or "error"))
+            # null: NOT_FOUND (no such User: a missing login, an organisation or a bot), or
+            # a field error that nulled the user (its connections are non-null). REST can
+            # tell the first apart and still answer the second, with its shorter windows.
+            out[login] = self._rest_fallback(login, now)
         return out
 
     def _rest_fallback(self, login: str, now: datetime) -> NetworkData | Exception:
