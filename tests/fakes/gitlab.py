@@ -68,12 +68,25 @@ BY_ID = {u["id"]: u for u in USERS.values()}
 
 
 def _project(pid: int, path: str, stars: int, fork_of: str | None = None) -> dict[str, Any]:
-    project = {"id": pid, "description": None, "name": path.split("/")[-1],
+    owner = USERS.get(path.split("/")[0]) or {"id": 1, "username": path.split("/")[0]}
+    name = path.split("/")[-1]
+    project = {"id": pid, "description": None, "name": name,
+               "name_with_namespace": f"{owner['username']} / {name}", "path": name,
                "path_with_namespace": path, "created_at": "2020-01-01T00:00:00.000Z",
-               "default_branch": "main", "topics": [], "star_count": stars,
-               "forks_count": stars // 10, "open_issues_count": 1, "visibility": "public",
+               "default_branch": "main", "tag_list": [], "topics": [],
+               "ssh_url_to_repo": f"git@gitlab.com:{path}.git",
+               "http_url_to_repo": f"https://gitlab.com/{path}.git",
+               "web_url": f"https://gitlab.com/{path}",
+               "readme_url": f"https://gitlab.com/{path}/-/blob/main/README.md",
+               "avatar_url": None, "star_count": stars, "forks_count": stars // 10,
                "last_activity_at": "2026-11-01T00:00:00.000Z",
-               "web_url": f"https://gitlab.com/{path}"}
+               "namespace": {"id": owner["id"], "name": owner["username"],
+                             "path": owner["username"], "kind": "user",
+                             "full_path": owner["username"], "parent_id": None,
+                             "web_url": f"https://gitlab.com/{owner['username']}"},
+               # full representation only (API::Entities::Project)
+               "visibility": "public", "open_issues_count": 1, "creator_id": owner["id"],
+               "owner": {"id": owner["id"], "username": owner["username"]}}
     if fork_of:
         project["forked_from_project"] = {"id": pid + 1000, "path_with_namespace": fork_of}
     return project
@@ -92,11 +105,16 @@ LANGUAGES: dict[int, dict[str, float]] = {
 }
 
 
+def _brief(user: dict[str, Any]) -> dict[str, Any]:
+    return {k: user[k] for k in ("id", "username", "name", "state", "locked", "avatar_url",
+                                 "web_url")}
+
+
 def _mr(iid: int, project: str, merged_at: str, author: str) -> dict[str, Any]:
     return {"id": 7000 + iid, "iid": iid, "project_id": 1, "title": "Improve docs",
             "state": "merged", "created_at": "2026-05-01T00:00:00.000Z",
             "updated_at": merged_at, "merged_at": merged_at,
-            "author": {"username": author}, "references": {
+            "author": _brief(USERS[author]), "references": {
                 "short": f"!{iid}", "relative": f"!{iid}", "full": f"{project}!{iid}"},
             "web_url": f"https://gitlab.com/{project}/-/merge_requests/{iid}"}
 
@@ -110,8 +128,9 @@ MERGED: dict[int, list[dict[str, Any]]] = {
 
 def _event(eid: int, at: str, action: str = "pushed to") -> dict[str, Any]:
     return {"id": eid, "project_id": 901, "action_name": action, "target_id": None,
-            "target_type": None, "author_id": 42, "target_title": None, "created_at": at,
-            "author_username": "jdoe"}
+            "target_iid": None, "target_type": None, "author_id": 42, "target_title": None,
+            "created_at": at, "author": _brief(USERS["jdoe"]), "author_username": "jdoe",
+            "imported": False, "imported_from": "none"}
 
 
 EVENTS: dict[int, list[dict[str, Any]]] = {
@@ -143,9 +162,7 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]):
         if arg == "throttled":
             return 429, {"Retry-After": "60", "Content-Type": "text/plain"}, b"Retry later\n"
         user = USERS.get(arg)
-        brief = {k: user[k] for k in ("id", "username", "name", "state", "locked",
-                                      "avatar_url", "web_url")} if user else None
-        return 200, dict(PAGING), [brief] if brief else []
+        return 200, dict(PAGING), [_brief(user)] if user else []
     if parts == ["merge_requests"]:
         if (query.get("scope") or [""])[0] != "all":
             return 401, {}, {"message": "401 Unauthorized"}
