@@ -63,7 +63,9 @@ def _compute(reports: Any, item: lookups.Item, base_url: str,
     blocked = recruiter.blocked_status(reports.database, item.subject, visibility)
     if blocked:
         return recruiter.result(item.subject, item.role, item.accounts, blocked, None), []
-    with slots.hold(item.subject.split(":", 1)[0]):
+    from service import quota
+
+    with slots.hold(item.subject.split(":", 1)[0]), quota.batch():  # hovers go first
         served = reports.get(item.subject, item.role, item.accounts, part="report",
                              base_url=base_url, wait=JOB_WAIT)
     if served.status_code == 202:

@@ -217,6 +217,13 @@ def _batch_executor():
     return _batch_pool
 
 
+def _as_batch(fn, *args, **kwargs):
+    from service import quota
+
+    with quota.batch():
+        return fn(*args, **kwargs)
+
+
 def badge_batch(service: ReportService, accounts: list[str], role: str,
                 base_url: str) -> list[tuple[str, Served | ApiError]]:
     """Badges for many accounts at once: misses are computed in parallel, one per subject."""
@@ -231,7 +238,8 @@ def badge_batch(service: ReportService, accounts: list[str], role: str,
             continue
         normalized.append((account, subject))
         if subject not in futures:
-            futures[subject] = pool.submit(service.get, subject, role, part="badge",
+            # A page's batch of badges: quota priority "batch" (a hover goes first).
+            futures[subject] = pool.submit(_as_batch, service.get, subject, role, part="badge",
                                            base_url=base_url, wait=BADGE_WAIT_SECONDS)
     results: list[tuple[str, Served | ApiError]] = []
     for account, subject in normalized:

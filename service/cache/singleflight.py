@@ -8,6 +8,7 @@ pool object but none of its threads.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 import time
@@ -93,7 +94,8 @@ class Flights:
             if optional and len(self._running) >= self.max_pending:
                 return None
             assert self._pool is not None
-            fut = self._pool.submit(fn)
+            # In the caller's context: its upstream deadline and quota priority apply.
+            fut = self._pool.submit(contextvars.copy_context().run, fn)
             self._running[key] = fut
         fut.add_done_callback(lambda f, k=key: self._finish(k, f))
         return fut

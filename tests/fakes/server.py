@@ -10,10 +10,14 @@ data or raw ``bytes``; a module that serves POST (GitHub GraphQL) also has
 Faults can be switched per network at run time (``server.faults["github"] = "500"``) for
 degradation and fault-injection tests; ``server.latency`` adds a delay per call (benchmarks);
 ``server.hits`` counts requests per network and per path.
+
+Published quotas are enforced only when asked (``server.enforce_quotas("github")``, see
+``tests/fakes/quotas.py``): then the fake answers a spent quota the way the provider does.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib
 import json
@@ -25,6 +29,9 @@ from urllib.parse import parse_qs
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+from tests.fakes import quotas
+from tests.fakes.quotas import QuotaLedger
 
 PREFIXES = {
     "github": "GITHUB",
@@ -44,6 +51,17 @@ MODULES = {
     "devto": "devto", "openalex": "openalex", "youtube": "youtube", "x": "x",
     "mastodon": "mastodon",
 }
+def _rewrite_wrapper(data: bytes, limit: int, remaining: int) -> bytes:
+    """Stack Exchange's quota lives in the (gzip-compressed) body wrapper."""
+    packed = data[:2] == b"\x1f\x8b"
+    try:
+        body = json.loads(gzip.decompress(data) if packed else data)
+    except (ValueError, OSError):
+        return data
+    out = json.dumps(quotas.rewrite_stackexchange_wrapper(body, limit, remaining)).encode()
+    return gzip.compress(out) if packed else out
+
+
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, *args: object, **kwargs: object) -> None:
         pass  # one line per fake call drowns the output of tests and benchmarks
@@ -59,6 +77,7 @@ class FakeUpstream:
         self.hits: Counter[str] = Counter()
         self.path_hits: Counter[str] = Counter()
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.quota = QuotaLedger()  # enforced only for networks named in enforce_quotas()
         self._lock = threading.Lock()
         self._server = make_server(host, 0, self._wsgi, threaded=True,
                                    request_handler=_QuietHandler)
@@ -104,6 +123,7 @@ class FakeUpstream:
             self.path_hits.clear()
             self.requests.clear()
             self.faults.clear()
+        self.quota.clear()
 
     # -- request handling ------------------------------------------------------------
     def _wsgi(self, environ: dict, start_response: Any) -> Any:
@@ -127,6 +147,17 @@ class FakeUpstream:
     def _answer(self, network: str, sub: str, request: Request) -> Response:
         module = importlib.import_module(f"tests.fakes.{MODULES[network]}")
         query = parse_qs(request.query_string.decode(), keep_blank_values=True)
+        charged = None
+        if network in self.quota.enforced:
+            resource, cred, cost = quotas.classify(network, request.method, sub, query,
+                                                   dict(request.headers), request.get_data(),
+                                                   module)
+            charged = self.quota.charge(network, resource, cred, cost)
+            if charged is not None and not charged[0]:
+                status, headers, data = quotas.spent_response(network, resource, charged[1],
+                                                              charged[3])
+                return Response(data, status=status, headers=headers,
+                                content_type="application/json")
         if request.method == "POST":
             # JSON APIs that take a body (GitHub GraphQL): the module's ``respond_post``.
             handler = getattr(module, "respond_post", None)
@@ -142,11 +173,29 @@ class FakeUpstream:
         else:
             data = json.dumps(body).encode()
             headers = {"Content-Type": "application/json; charset=utf-8", **headers}
+        if charged is not None:
+            _, limit, remaining, reset = charged
+            headers = {**headers, **quotas.rate_headers(network, resource, limit, remaining,
+                                                        reset)}
+            if network == "stackexchange":
+                data = _rewrite_wrapper(data, limit, remaining)
         if status == 200 and "ETag" not in headers:
             headers["ETag"] = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
         if status == 200 and request.headers.get("If-None-Match") == headers.get("ETag"):
+            if charged is not None and network == "github" and cred:
+                self.quota.refund(network, resource, cred, cost)  # GitHub: free with a token
             return Response(b"", status=304, headers={"ETag": headers["ETag"]})
         return Response(data, status=status, headers=headers)
+
+    # -- published quotas (opt-in) ---------------------------------------------------
+    def enforce_quotas(self, *networks: str, limits: dict | None = None) -> QuotaLedger:
+        """Enforce the providers' published quotas for ``networks`` (prefixes such as
+        ``github``, ``stackexchange``, ``mastodon``, ``hnsearch``, ``openalex``; none: all
+        of them) until :meth:`reset`. ``limits`` overrides the numbers for a test.
+        ``self.quota`` then says what was charged (``quota.total("github")``)."""
+        for network in networks or tuple(quotas.PUBLISHED):
+            self.quota.enforce(network, limits)
+        return self.quota
 
     @staticmethod
     def _fault(fault: str) -> Response:
