@@ -170,11 +170,11 @@ def test_follow_back_pattern_is_discounted_visibly():
         Observation("followers", 4000), Observation("following", 3900),
         Observation("listed", 5), *posts])], now=NOW)
     (e,) = _excl(r, "followers")
-    # following >= 500: every one of min(4000, 3900) presumed mutual, counting 10 %
-    assert e["amount"] == pytest.approx(0.9 * 3900) and "follow-back" in e["reason"]
+    # following >= 500: every one of min(4000, 3900) presumed a follow-back, counting 0
+    assert e["amount"] == pytest.approx(3900) and "follow-back" in e["reason"]
     assert e["rule"] == "follow_back"
     sig = next(s for s in r["networks"][0]["signals"] if s["name"] == "followers")
-    assert sig["excluded"] == pytest.approx(3510) and sig["value"] == pytest.approx(490)
+    assert sig["excluded"] == pytest.approx(3900) and sig["value"] == pytest.approx(100)
 
 
 def test_bought_audience_pattern_removes_unsupported_followers():
@@ -185,7 +185,7 @@ def test_bought_audience_pattern_removes_unsupported_followers():
     (e,) = [x for x in _excl(r, "followers") if x["rule"] == "bought_audience"]
     # tier 20k-100k: median rate 2.63 %, scaled 0.1 for text networks, flagged below e^-2 of it
     supported = 1 / (0.0263 * 0.1 * 0.1353)
-    follow_back = 0.9 * (10 / 500) * 10  # continuous reciprocity: following 10 of 500
+    follow_back = 1.0 * (10 / 500) * 10  # continuous reciprocity: following 10 of 500
     assert e["amount"] == pytest.approx(50000 - follow_back - supported, abs=0.01)
     assert "engagement" in e["reason"]
 
