@@ -398,3 +398,17 @@ def respond_post(path: str, query: dict[str, list[str]], headers: dict[str, str]
     from tests.fakes import github_graphql
 
     return github_graphql.respond(body, headers)
+
+
+def graphql_cost(body: bytes) -> int:
+    """Points a ``POST /graphql`` body costs by GitHub's rule: the hook through which
+    ``tests/fakes/quotas.py`` counts GraphQL units when a benchmark enforces quotas."""
+    import json
+
+    from tests.fakes import github_graphql
+
+    try:
+        return max(1, round(github_graphql._connection_requests(json.loads(body)["query"])
+                            / 100))
+    except Exception:  # noqa: BLE001 - a malformed query costs what GitHub charges: 1
+        return 1

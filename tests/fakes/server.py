@@ -153,7 +153,7 @@ class FakeUpstream:
                                                    dict(request.headers), request.get_data(),
                                                    module)
             charged = self.quota.charge(network, resource, cred, cost)
-            if charged is not None and not charged[0]:
+            if charged is not None and not charged[0] and resource != "graphql":
                 status, headers, data = quotas.spent_response(network, resource, charged[1],
                                                               charged[3])
                 return Response(data, status=status, headers=headers,
@@ -173,7 +173,7 @@ class FakeUpstream:
         else:
             data = json.dumps(body).encode()
             headers = {"Content-Type": "application/json; charset=utf-8", **headers}
-        if charged is not None:
+        if charged is not None and resource != "graphql":  # the GraphQL fake sends its own
             _, limit, remaining, reset = charged
             headers = {**headers, **quotas.rate_headers(network, resource, limit, remaining,
                                                         reset)}
