@@ -1,5 +1,6 @@
 """Fake Hacker News: Firebase ``/user/<id>.json`` (routed as ``/hackernews/...``) and
-Algolia ``/search_by_date`` (routed as ``/hnsearch/...``); dates relative to now.
+Algolia ``/search_by_date`` (routed as ``/hnsearch/...``); dates relative to now. Shapes are
+checked against the HN API README and the Algolia HN Search page by tests/contracts.
 
 Handles (case-sensitive, as on HN):
 - ``octocat``: karma 12345, account from 2011, HTML ``about`` with a claim code; 5 stories
@@ -62,8 +63,14 @@ def _items(author: str, kind: str) -> list[dict]:
                 enumerate([(5, 120), (40, 3), (200, 45), (700, 310), (3650, 800)])]
     # 42 comments in the last 90 days, 20 older ones.
     ages = [1 + i * 2 for i in range(42)] + [100 + i * 10 for i in range(20)]
-    return [{"objectID": str(42000000 + i), "author": author, "comment_text": "c",
-             "created_at_i": _now() - days * DAY} for i, days in enumerate(ages)]
+    return [_comment(42000000 + i, author, _now() - days * DAY) for i, days in enumerate(ages)]
+
+
+def _comment(cid: int, author: str, at: int) -> dict:
+    return {"objectID": str(cid), "author": author, "comment_text": "c", "points": None,
+            "story_id": 41000000, "parent_id": 41000000, "story_title": "Show HN: thing",
+            "created_at": datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "created_at_i": at, "_tags": ["comment", f"author_{author}", "story_41000000"]}
 
 
 def _search(query: dict[str, list[str]]) -> tuple[int, dict[str, str], Any]:
