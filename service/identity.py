@@ -75,6 +75,17 @@ def drop_alias_links(inputs: Iterable[scoring.NetworkInput]) -> None:
             n.data.links = [lk for lk in n.data.links if lk.linked_by != ALIAS]
 
 
+def drop_links_to(inputs: Iterable[scoring.NetworkInput], gone: set[str],
+                  settings: Settings) -> None:
+    """Remove links to opted-out accounts from every fetched profile."""
+    if not gone:
+        return
+    for n in inputs:
+        if n.data is not None:
+            n.data.links = [lk for lk in n.data.links
+                            if lk.account not in gone and _norm(lk.account, settings) not in gone]
+
+
 def names_of(account: str, pairs: list[tuple[str, str]]) -> set[str]:
     """``account`` and every name paired with it in this lookup."""
     names = {account}

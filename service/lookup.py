@@ -158,10 +158,10 @@ def fetch_inputs(primary: str, *, accounts: Iterable[str] = (), settings: Settin
         add(account, identity.BY_CLAIM)
     for account in sorted(declared - proven):
         add(account, identity.DECLARED)
-    gone = registry.blocked(seen - {primary})
-    targets = [t for t in targets if t.account not in gone]
+    skipped = registry.blocked(seen - {primary})
+    targets = [t for t in targets if t.account not in skipped]
 
-    results = _fetch_all(targets, seen, settings, upstream, now, discover, registry)
+    results = _fetch_all(targets, seen, settings, upstream, now, discover, registry, skipped)
     aliases = identity.aliases(results.values())
     if aliases:
         registry.remember_aliases(aliases)
@@ -172,6 +172,9 @@ def fetch_inputs(primary: str, *, accounts: Iterable[str] = (), settings: Settin
         raise OptedOut(primary)
     kept = {a: r for a, r in results.items()
             if not (identity.names_of(a, aliases) & gone)}
+    # Nor is an opted-out account named as a link on anyone's profile (the self-check's
+    # published links, tips).
+    identity.drop_links_to(kept.values(), gone | skipped, settings)
 
     # Primary first, then given accounts, then discovered ones: stable across runs.
     given = [t.account for t in targets if t.account in kept]
@@ -181,8 +184,10 @@ def fetch_inputs(primary: str, *, accounts: Iterable[str] = (), settings: Settin
 
 
 def _fetch_all(targets: list[Target], seen: set[str], settings: Settings, upstream: Upstream,
-               now: datetime, discover: bool,
-               registry: Registry) -> dict[str, scoring.NetworkInput]:
+               now: datetime, discover: bool, registry: Registry,
+               skipped: set[str]) -> dict[str, scoring.NetworkInput]:
+    """Fetch the targets and (one hop) the primary's published links; opted-out discovered
+    accounts are added to ``skipped`` instead of being fetched."""
     results: dict[str, scoring.NetworkInput] = {}
     pool = _executor()
     budget = settings.report_deadline
@@ -211,6 +216,7 @@ def _fetch_all(targets: list[Target], seen: set[str], settings: Settings, upstre
                     seen.update(t.account for t in found)
                     # Never fetch an opted-out account, even as a link someone published.
                     gone = registry.blocked([t.account for t in found])
+                    skipped |= gone
                     for linked in found:
                         if linked.account not in gone:
                             submit(linked)
