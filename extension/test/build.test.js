@@ -52,3 +52,14 @@ test('builds one manifest per browser', async () => {
     fs.rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('content scripts: no polling interval, only closed shadow roots, no page-visible markers', () => {
+  const files = walk(path.join(root, 'src', 'content'));
+  const text = files.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+  assert.doesNotMatch(text, /setInterval\s*\(/);
+  assert.doesNotMatch(text, /mode:\s*'open'/);
+  assert.match(text, /attachShadow\(\{ mode: 'closed' \}\)/);
+  // Nothing is written onto the page's own elements (html, body, anchors).
+  assert.doesNotMatch(text, /documentElement\.(setAttribute|dataset|classList)/);
+  assert.doesNotMatch(text, /host\.(id|className|dataset|setAttribute|classList)/);
+});

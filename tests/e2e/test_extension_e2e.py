@@ -1,57 +1,115 @@
 """The extension in Debian's Chromium against the real Candor service and the fake upstreams.
 
-Per site: the saved page is served for the real URL, the content script picks the adapter,
-the background fetches the badge from the service, and the badge and hover card show the
-service's numbers. Also: hostile strings, error states, SPA navigation, batching, the options
-page and the API key header, keyboard, 200 % zoom and dark mode. Screenshots and measurements
-go to docs/screenshots/extension/.
+The realistic GitHub profile (Primer CSS, sticky name container, avatar at z-index 4) at
+1280x800, 200 % zoom and phone width, in the site's light and dark themes: the point on the
+caveat belongs to the card, the badge is beside the name and outside the heading's name, and
+axe-core finds nothing. Per site: the saved page for the real URL, the badge and card show the
+service's numbers. Organisations, SPA navigation and body swaps.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import time
 import urllib.request
 
 import pytest
-from playwright.sync_api import expect
 
-from tests.e2e.conftest import SERVICE, SHOTS, fixture_page
+from tests.e2e.conftest import AXE, accessible_name, expose, fixture_page, shoot, wait_until
+from tests.e2e.helpers import badge_status, card_text, hover_badge, js, wait_js
 
 pytestmark = pytest.mark.browser
 
 HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
-BADGE = "#candor-root .badge"
-CARD = "#candor-root .card"
+LIMITS = "What this doesn’t measure"
+NOT_MEASURED_START = "Public activity only. It does not measure quality of work"
 
 
-def service_badge(network: str, handle: str) -> dict:
+def service_badge(service_url: str, network: str, handle: str) -> dict:
     """The badge as the service serves it, to compare with what the card shows."""
-    with urllib.request.urlopen(f"{SERVICE}/v1/badges/{network}/{handle}?role=general") as r:
+    with urllib.request.urlopen(f"{service_url}/v1/badges/{network}/{handle}?role=general") as r:
         return json.loads(r.read())
 
 
-def wait_state(page, state: str | None = None, account: str | None = None, timeout=15000):
-    cond = ["r"]
-    if state:
-        cond.append(f"r.dataset.candorState === {json.dumps(state)}")
-    if account:
-        cond.append(f"r.dataset.candorAccount === {json.dumps(account)}")
-    js = " && ".join(cond)
-    page.wait_for_function(
-        f"() => {{ const r = document.getElementById('candor-root'); return {js}; }}",
-        timeout=timeout)
+def axe_violations(page) -> list[str]:
+    """axe-core on the extension's hosts (their closed roots exposed to it by the test)."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => {
+        const hosts = window.__candor.roots.filter(r => r.host.isConnected).map(r => r.host);
+        const res = await axe.run({ include: hosts }, { resultTypes: ["violations"] });
+        return res.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.html).join(" | ")})`);
+    }""")
+    return found
 
 
-def shoot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+def caveat_on_top(page) -> dict:
+    """At five points of the caveat text: who is on top, and is it all in the viewport."""
+    return js(page, """
+        const cav = card.querySelector('[data-field=caveat]');
+        const r = cav.getBoundingClientRect();
+        const c = card.getBoundingClientRect();
+        const pts = [[r.x + r.width / 2, r.y + r.height / 2], [r.x + 3, r.y + 3],
+                     [r.right - 3, r.y + 3], [r.x + 3, r.bottom - 3], [r.right - 3, r.bottom - 3]];
+        const hits = pts.map(([x, y]) => {
+            const top = document.elementFromPoint(x, y);
+            const inner = badgeRoot.elementFromPoint(x, y);
+            return { host: top === badgeRoot.host, inCard: Boolean(inner && card.contains(inner)),
+                     what: top ? top.tagName + '.' + top.className : null };
+        });
+        return { hits, inViewport: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth,
+                 inCard: r.top >= c.top && r.bottom <= c.bottom, scrolled: card.scrollTop,
+                 topLayer: card.matches(':popover-open'),
+                 coversBadge: !(c.bottom <= badge.getBoundingClientRect().top || c.top >= badge.getBoundingClientRect().bottom
+                                || c.right <= badge.getBoundingClientRect().left || c.left >= badge.getBoundingClientRect().right),
+                 bg: getComputedStyle(card).backgroundColor };
+    """)
+
+
+GITHUB_CASES = [
+    # id, viewport, zoom, site theme, OS theme
+    ("1280x800-light", {"width": 1280, "height": 800}, None, "light", None),
+    ("1280x800-dark", {"width": 1280, "height": 800}, None, "dark", "light"),
+    ("200pct-light", {"width": 640, "height": 400}, 2, "light", "dark"),
+    ("200pct-dark", {"width": 640, "height": 400}, 2, "dark", None),
+    ("phone-dark", {"width": 390, "height": 844}, None, "dark", None),
+]
+
+
+@pytest.mark.parametrize(("case", "viewport", "zoom", "site", "os_theme"), GITHUB_CASES,
+                         ids=[c[0] for c in GITHUB_CASES])
+def test_github_profile_card_is_on_top_and_badge_beside_the_name(ext, case, viewport, zoom,
+                                                                  site, os_theme):
+    page = ext.open("https://github.com/octocat",
+                    fixture_page("github", name="The Octocat", handle="octocat",
+                                 bio="Mascot. Reviews pull requests for fun.", color_mode=site),
+                    viewport=viewport, scale=zoom, color_scheme=os_theme)
+    assert badge_status(page) == "scored"
+    # Beside the name, outside the heading: the heading's accessible name is the person's.
+    assert accessible_name(page, "h1.vcard-names") == "The Octocat octocat"
+    placement = js(page, """
+        const h1 = document.querySelector('h1.vcard-names');
+        const hr = h1.getBoundingClientRect(), br = badge.getBoundingClientRect();
+        return { inside: h1.contains(badgeRoot.host), next: h1.nextElementSibling === badgeRoot.host,
+                 gap: br.top - hr.bottom, left: br.left - hr.left };""")
+    assert not placement["inside"] and placement["next"], placement
+    assert -2 <= placement["gap"] <= 24 and abs(placement["left"]) <= 24, placement
+
+    hover_badge(page)
+    seen = caveat_on_top(page)
+    assert seen["topLayer"], seen
+    assert all(h["host"] and h["inCard"] for h in seen["hits"]), seen["hits"]
+    assert seen["inViewport"] and seen["inCard"] and seen["scrolled"] == 0, seen
+    if viewport["height"] >= 800:
+        assert not seen["coversBadge"], seen  # room enough: beside the badge, not over it
+    # The site's theme, not the OS's.
+    assert seen["bg"] == ("rgb(17, 24, 39)" if site == "dark" else "rgb(255, 255, 255)"), seen
+    text = card_text(page)
+    assert LIMITS in text and NOT_MEASURED_START in text
+    assert axe_violations(page) == []
+    shoot(page, f"github-card-{case}")
 
 
 def sites(fake_host: str) -> list[tuple]:
     return [
-        ("github", "https://github.com/octocat", "github", "octocat", "The Octocat"),
         ("gitlab", "https://gitlab.com/jdoe", "gitlab", "jdoe", "Jane Doe"),
         ("stackoverflow", "https://stackoverflow.com/users/22656/jon-skeet", "stackoverflow",
          "22656", "Jon Skeet"),
@@ -67,7 +125,7 @@ def sites(fake_host: str) -> list[tuple]:
     ]
 
 
-SITE_IDS = ["github", "gitlab", "stackoverflow", "bluesky", "x", "devto", "hackernews", "mastodon"]
+SITE_IDS = ["gitlab", "stackoverflow", "bluesky", "x", "devto", "hackernews", "mastodon"]
 
 
 @pytest.mark.parametrize("site", SITE_IDS)
@@ -77,34 +135,31 @@ def test_badge_and_card_show_the_service_badge(ext, site):
     body = fixture_page(site, name=name, handle=handle, bio="Builds things in public.",
                         instance=fake_host)
     page = ext.open(url, body)
-    account = f"{network}:{handle}"
-    wait_state(page, account=account)
-    page.wait_for_function("() => document.getElementById('candor-root').dataset.candorState"
-                           " !== 'loading'", timeout=15000)
-    expected = service_badge(network, handle.replace("@", "%40"))
-    state = page.eval_on_selector("#candor-root", "r => r.dataset.candorState")
-    assert state == expected["status"]
-    inline = page.eval_on_selector("#candor-root", "r => !r.classList.contains('corner')")
-    assert inline, "badge should sit next to the name, not in the corner"
+    status = badge_status(page)
+    expected = service_badge(ext.service.url, network, handle.replace("@", "%40"))
+    assert status == expected["status"]
+    assert js(page, "return !badgeRoot.querySelector('.wrap').classList.contains('corner');"), \
+        "badge should sit next to the name, not in the corner"
+    assert js(page, "return !badgeRoot.host.closest('h1, h2, h3');")
 
-    page.locator(BADGE).hover()
-    card = page.locator(CARD)
-    expect(card).to_be_visible()
-    text = card.inner_text()
-    assert "What this doesn’t measure" in text
-    assert expected["caveat_summary"] in text
+    hover_badge(page)
+    text = card_text(page)
+    assert LIMITS in text and NOT_MEASURED_START in text
     if expected["status"] == "scored":
-        assert page.locator(BADGE).inner_text() == f"Candor {expected['score']}"
-        assert card.locator("[data-field=score]").inner_text() == str(expected["score"])
+        assert js(page, "return badge.textContent;") == f"Candor {expected['score']}"
+        assert js(page, "return card.querySelector('[data-field=score]').textContent;") == \
+            str(expected["score"])
         assert f"likely range {expected['band']['low']}–{expected['band']['high']}" in text
         assert f"Confidence {round(expected['confidence'] * 100)} %" in text
-        assert "Role: general" in text
-        assert card.locator("li.net").count() == min(len(expected["networks"]), 12)
+        assert js(page, "return card.querySelectorAll('li.net').length;") == \
+            min(len(expected["networks"]), 12)
         for topic in expected["topics"][:5]:
             assert topic in text
-    assert "Computed " in text
-    link = card.locator("a", has_text="Full report")
-    assert link.get_attribute("href") == expected["report_url"]
+    # The service's per-report limits are listed below the extension's own text.
+    for caveat in expected["caveats"][:3]:
+        assert caveat["text"] in text
+    assert text.index(LIMITS) < text.index("Limits of this report")
+    assert js(page, "return card.querySelector('a')?.href;") == expected["report_url"]
     shoot(page, f"{site}-card")
     assert page.evaluate("window.__pwned") is None
 
@@ -112,234 +167,118 @@ def test_badge_and_card_show_the_service_badge(ext, site):
 def test_linkedin_reads_nothing_from_the_page_and_says_so(ext):
     page = ext.open("https://www.linkedin.com/in/jane-doe-123/",
                     fixture_page("linkedin", name="Jane Doe", bio="Secret page text"))
-    wait_state(page, account="linkedin:jane-doe-123")
-    page.wait_for_function("() => document.getElementById('candor-root').dataset.candorState"
-                           " !== 'loading'", timeout=15000)
-    assert page.eval_on_selector("#candor-root", "r => r.classList.contains('corner')")
-    page.locator(BADGE).hover()
-    text = page.locator(CARD).inner_text()
+    assert badge_status(page) == "not_claimed"
+    assert js(page, "return badgeRoot.querySelector('.wrap').classList.contains('corner');")
+    hover_badge(page)
+    assert "LinkedIn offers no public data" in card_text(page)
     shoot(page, "linkedin-card")
-    assert "LinkedIn offers no public data" in text
-    assert page.eval_on_selector("#candor-root", "r => r.dataset.candorState") == "not_claimed"
     sent = ext.service.recorder.matching("GET", "/v1/badges/")
     assert [r[1] for r in sent] == ["/v1/badges/linkedin/jane-doe-123?role=general"]
 
 
-def test_hostile_profile_text_and_badge_fields_render_as_text(ext):
-    # Real path: the fake's hostile GitHub account, with the payload also in the page itself.
-    page = ext.open("https://github.com/hostile",
-                    fixture_page("github", name=HOSTILE, handle="hostile", bio=HOSTILE))
-    wait_state(page, account="github:hostile")
-    page.wait_for_function("() => document.getElementById('candor-root').dataset.candorState"
-                           " !== 'loading'", timeout=15000)
-    page.locator(BADGE).hover()
-    expect(page.locator(CARD)).to_be_visible()
+def test_organisation_page_is_not_scored_and_not_looked_up(ext):
+    page = ext.open("https://github.com/octo-org",
+                    fixture_page("github-org", name="Octo Org", handle="octo-org", bio=""))
+    assert badge_status(page) == "organization"
+    assert js(page, "return badge.textContent;") == "Candor organisation"
+    hover_badge(page)
+    text = card_text(page)
+    assert "Organisations are not scored" in text and LIMITS in text
+    assert not js(page, "return card.querySelector('[data-field=score]');")
+    assert ext.service.recorder.matching("GET", "/v1/badges/") == []  # the page said so
+    shoot(page, "github-organisation-card")
 
-    # Network edge: a badge whose every string field is hostile.
+
+def test_organisation_flag_from_the_service_hides_the_number(ext):
+    # The page does not say it (user-style meta); the service's "organization" flag does.
+    page = ext.open("https://github.com/octo-org",
+                    fixture_page("github", name="Octo Org", handle="octo-org", bio=""))
+    assert badge_status(page, not_in=("loading", "pending")) == "organization"
+    hover_badge(page)
+    assert "Organisations are not scored" in card_text(page)
+    assert not js(page, "return card.querySelector('[data-field=score]');")
+    assert ext.service.recorder.matching("GET", "/v1/badges/github/octo-org")
+
+
+def test_spa_navigation_and_turbo_body_swap(ext):
+    page = ext.open("https://github.com/octocat",
+                    fixture_page("github", name="The Octocat", handle="octocat", bio=""))
+    assert badge_status(page) == "scored"
+    page.evaluate("history.pushState({}, '', '/newbie')")
+    assert badge_status(page, account="github:newbie") == "insufficient_data"
+    assert js(page, "return roots.filter(r => r.querySelector('.badge')).length;") == 1
+    page.evaluate("history.pushState({}, '', '/settings')")
+    wait_js(page, "!badgeRoot")
+    # Turbo: a new <body> for a new profile, then the URL; links in the new body work too.
+    page.evaluate("""() => {
+        const body = document.createElement('body');
+        const h1 = document.createElement('h1');
+        h1.className = 'vcard-names';
+        h1.textContent = 'The Octocat';
+        const p = document.createElement('p');
+        const a = document.createElement('a');
+        a.className = 'user-mention'; a.href = '/newbie'; a.textContent = '@newbie';
+        p.append('Thanks ', a);
+        body.append(h1, p);
+        document.documentElement.replaceChild(body, document.body);
+        history.pushState({}, '', '/octocat');
+        document.dispatchEvent(new Event('turbo:render'));
+    }""")
+    assert badge_status(page, account="github:octocat") == "scored"
+    assert js(page, "return document.querySelector('h1.vcard-names').nextElementSibling === badgeRoot.host;")
+    page.locator("a.user-mention").hover()
+    from tests.e2e.helpers import link_card_for
+
+    assert link_card_for(page, "github:newbie") == "insufficient_data"
+    page.go_back()  # /settings
+    wait_js(page, "!badgeRoot")
+
+
+def test_no_page_script_can_find_read_or_change_the_ui(ext):
+    page = ext.open("https://github.com/octocat",
+                    fixture_page("github", name="The Octocat", handle="octocat", bio=""))
+    from tests.e2e.conftest import _closed_roots
+
+    cdp = ext.ctx.new_cdp_session(page)
+    roots: list[int] = []
+    wait_until(lambda: (_closed_roots(cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+                                      ["root"], roots) or roots), 10, "the badge host")
+    cdp.detach()
+    seen = page.evaluate("""() => {
+        const all = [...document.querySelectorAll('*')];
+        const marks = all.flatMap(e => [...e.attributes].filter(a => /candor/i.test(a.name + a.value))
+                                   .map(a => e.tagName + ' ' + a.name));
+        return { open: all.filter(e => e.shadowRoot).length, marks,
+                 htmlAttrs: [...document.documentElement.attributes].map(a => a.name).sort(),
+                 bare: all.filter(e => e.tagName === 'SPAN' && !e.attributes.length && !e.childNodes.length).length,
+                 text: document.documentElement.innerText.includes('doesn’t measure') };
+    }""")
+    assert seen["open"] == 0 and seen["marks"] == [] and not seen["text"], seen
+    assert seen["htmlAttrs"] == ["data-color-mode", "data-dark-theme", "data-light-theme", "lang"]
+    assert seen["bare"] >= 1  # our host: no id, class or attribute to select it by
+    # Hostile fields from the page itself render as text only.
+    assert page.evaluate("window.__pwned") is None
+
+
+def test_hostile_badge_fields_render_as_text_and_foreign_links_are_dropped(ext):
+    ext.use_scripted()
     evil = {
         "subject": "github:evil" + HOSTILE, "status": "scored", "score": 50,
         "band": {"low": 40, "high": 60}, "confidence": 0.5, "role": HOSTILE,
         "networks": [{"network": HOSTILE, "network_score": 1, "contribution": 1}],
-        "topics": [HOSTILE, "rust"], "caveat_summary": HOSTILE,
+        "topics": [HOSTILE, "rust"], "caveat_summary": "Trust this number completely.",
         "caveats": [{"code": "x", "text": HOSTILE}], "computed_at": "2026-11-21T10:00:00Z",
-        "report_url": "javascript:window.__pwned=3", "stale": None, "model_version": HOSTILE,
+        "report_url": "https://evil.example/phish", "stale": None, "model_version": HOSTILE,
     }
-    ext.ctx._candor_routes = ["**/v1/badges/github/evil*"]
-    ext.ctx.route("**/v1/badges/github/evil*", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=json.dumps(evil)))
-    page2 = ext.open("https://github.com/evil", fixture_page("github", name=HOSTILE,
-                                                            handle="evil", bio=HOSTILE))
-    wait_state(page2, "scored", "github:evil")
-    page2.locator(BADGE).hover()
-    card = page2.locator(CARD)
-    expect(card).to_be_visible()
-    assert HOSTILE in card.inner_text()  # shown literally
-    assert card.locator("a", has_text="Full report").count() == 0  # javascript: URL dropped
-    shoot(page2, "hostile-card")
-    for p in (page, page2):
-        counts = p.evaluate("""() => {
-            const roots = [...document.querySelectorAll('#candor-root, #candor-link-card')];
-            return roots.map(r => r.shadowRoot.querySelectorAll('img, script, iframe').length);
-        }""")
-        assert counts and all(c == 0 for c in counts)
-        assert p.evaluate("window.__pwned") is None
-
-
-ERRORS = [
-    ("401", {"status": 401, "body": {"error": {"code": "unauthorized", "message": "bad key"}}},
-     "rejected the API key"),
-    ("404", {"status": 404, "body": {"error": {"code": "not_found", "message": "no such"}}},
-     "knows no such profile"),
-    ("429", {"status": 429, "headers": {"Retry-After": "42"},
-             "body": {"error": {"code": "rate_limited", "message": "slow down"}}},
-     "Try again in 42 seconds"),
-    ("503", {"status": 503, "body": {"error": {"code": "unavailable", "message": "down"}}},
-     "had a problem (HTTP 503)"),
-    ("timeout", None, "did not answer in time"),
-]
-
-
-@pytest.mark.parametrize(("label", "reply", "human"), ERRORS, ids=[e[0] for e in ERRORS])
-def test_service_errors_show_human_text(ext, label, reply, human):
-    ext.set_storage("local", {"timeoutMs": 1500})
-    pattern = "**/v1/badges/github/**"
-    ext.ctx._candor_routes = [pattern]
-
-    def answer(route):
-        if reply is None:
-            return  # never answered: the background's timeout must fire
-        route.fulfill(status=reply["status"], headers=reply.get("headers", {}),
-                      content_type="application/json", body=json.dumps(reply["body"]))
-
-    ext.ctx.route(pattern, answer)
-    page = ext.open("https://github.com/octocat",
-                    fixture_page("github", name="The Octocat", handle="octocat", bio=""))
-    wait_state(page, "error", "github:octocat")
-    page.locator(BADGE).hover()
-    text = page.locator(CARD).inner_text()
-    assert human in text
-    assert "What this doesn’t measure" in text
-    assert page.locator(BADGE).inner_text() == "Candor error"
-    if label in ("401", "timeout"):
-        shoot(page, f"error-{label}")
-
-
-def test_spa_navigation_rerenders_for_the_new_profile(ext):
-    page = ext.open("https://github.com/octocat",
-                    fixture_page("github", name="The Octocat", handle="octocat", bio=""))
-    wait_state(page, "scored", "github:octocat")
-    page.evaluate("history.pushState({}, '', '/newbie')")
-    wait_state(page, "insufficient_data", "github:newbie")
-    assert page.locator("#candor-root").count() == 1
-    page.evaluate("history.pushState({}, '', '/settings')")
-    page.wait_for_function("() => !document.getElementById('candor-root')")
-    page.go_back()
-    wait_state(page, account="github:newbie")
-
-
-def _measure_hover(page, selector: str) -> float:
-    """ms from a mouseover on the element to the link card laid out and visible."""
-    return page.evaluate("""async (sel) => {
-        const link = document.querySelector(sel);
-        const t0 = performance.now();
-        link.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
-        for (;;) {
-            const host = document.getElementById('candor-link-card');
-            const card = host && host.shadowRoot.querySelector('.card');
-            if (card && !card.hidden && card.getBoundingClientRect().height > 0
-                && host.dataset.candorState !== 'loading') return performance.now() - t0;
-            await new Promise(requestAnimationFrame);
-        }
-    }""", selector)
-
-
-def test_fifty_links_one_batch_request_and_fast_hover(ext):
-    names = [f"user{i:02d}" for i in range(48)] + ["octocat", "newbie"]
-    rows = "\n".join(
-        f'<tr class="athing"><td class="title"><a href="item?id={i}">Story {i}</a></td></tr>'
-        f'<tr><td class="subtext">by <a href="user?id={n}" class="hnuser">{n}</a></td></tr>'
-        for i, n in enumerate(names))
-    body = f"<html><body><table id='hnmain'>{rows}</table></body></html>"
-    page = ext.open("https://news.ycombinator.com/news", body)
-    page.wait_for_function("() => document.querySelectorAll('a.hnuser').length === 50")
-    deadline = time.monotonic() + 20
-    while not ext.service.recorder.matching("POST", "/v1/badges") and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)  # anything else the page would send has had time to arrive
-    posts = ext.service.recorder.matching("POST", "/v1/badges")
-    gets = ext.service.recorder.matching("GET", "/v1/badges")
-    requests_per_page = len(posts) + len(gets)
-    assert requests_per_page == 1, ext.service.recorder.requests
-    assert page.locator("#candor-root").count() == 0  # /news is not a profile
-
-    # Warm cache: wait until the batch answer is in, then time hovers.
-    page.locator("a.hnuser").nth(48).hover()
-    page.wait_for_function("() => document.getElementById('candor-link-card')?.dataset"
-                           ".candorState === 'scored'", timeout=20000)
-    page.mouse.move(5, 5)
-    samples = sorted(_measure_hover(page, f'a.hnuser[href="user?id={n}"]')
-                     for n in ["octocat", "newbie", "user01", "user02", "user03"])
-    median = samples[len(samples) // 2]
-    page.keyboard.press("Escape")  # the synthetic hovers leave the last card open
-    card = page.locator("#candor-link-card .card")
-    expect(card).to_be_hidden()
-    page.locator('a.hnuser[href="user?id=octocat"]').hover()
-    expect(card).to_be_visible()
-    assert "What this doesn’t measure" in card.inner_text()
-    shoot(page, "hackernews-link-card")
-    assert len(ext.service.recorder.matching("POST", "/v1/badges")) == 1  # hovers hit the cache
-
-    line = (f"hover-to-card (warm cache, median of {len(samples)}): {median:.1f} ms "
-            f"(goal <= 100 ms; samples {', '.join(f'{s:.1f}' for s in samples)})\n"
-            f"service requests for a page with 50 profile links: {requests_per_page} (goal 1)\n")
-    print("\n" + line)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    (SHOTS / "measurements.txt").write_text(line, encoding="utf-8")
-    assert median <= 100
-
-
-def test_mentions_on_a_profile_page_get_the_same_card(ext):
-    page = ext.open("https://github.com/octocat",
-                    fixture_page("github", name="The Octocat", handle="octocat", bio=""))
-    wait_state(page, "scored", "github:octocat")
-    page.locator("a.user-mention", has_text="@newbie").hover()
-    host = page.locator("#candor-link-card")
-    page.wait_for_function("() => document.getElementById('candor-link-card')?.dataset"
-                           ".candorOpen === 'github:newbie'")
-    page.wait_for_function("() => document.getElementById('candor-link-card').dataset"
-                           ".candorState !== 'loading'", timeout=15000)
-    assert "Not enough public data" in host.locator(".card").inner_text()
-    posts = ext.service.recorder.matching("POST", "/v1/badges")
-    assert len(posts) == 1
-
-
-def test_options_page_saves_the_key_and_the_background_sends_it(ext):
-    page = ext.ctx.new_page()
-    page.goto(ext.options_url)
-    expect(page.locator("#serviceUrl")).to_have_value(SERVICE)
-    page.fill("#apiKey", "e2e-key-123")
-    page.fill("#role", "engineering")
-    page.click("#save")
-    expect(page.locator("#status")).to_have_text("Saved.")
-    shoot(page, "options")
-    page.close()
-    site = ext.open("https://dev.to/octocat", fixture_page("devto", name="The Octocat", bio=""))
-    wait_state(site, account="devto:octocat")
-    deadline = time.monotonic() + 10
-    sent = []
-    while not sent and time.monotonic() < deadline:
-        time.sleep(0.05)
-        sent = ext.service.recorder.matching("GET", "/v1/badges/devto/")
-    assert sent and sent[0][1] == "/v1/badges/devto/octocat?role=engineering"
-    assert sent[0][2] == "e2e-key-123"
-    # The page never sees the key.
-    assert "e2e-key-123" not in site.content()
-
-
-def test_keyboard_focus_zoom_and_dark_mode(ext):
-    # 200 % zoom of a 1100x700 window is a 550x350 CSS viewport.
-    page = ext.open("https://github.com/octocat",
-                    fixture_page("github", name="The Octocat", handle="octocat", bio=""),
-                    color_scheme="dark", viewport={"width": 550, "height": 350})
-    wait_state(page, "scored", "github:octocat")
-    page.locator(BADGE).focus()
-    card = page.locator(CARD)
-    expect(card).to_be_visible()
-    assert page.locator(BADGE).get_attribute("aria-expanded") == "true"
-    box = card.bounding_box()
-    assert box["x"] >= 0 and box["y"] >= 0
-    assert box["x"] + box["width"] <= 550 and box["y"] + box["height"] <= 350
-    # "What this doesn't measure" is in view without scrolling the card.
-    limits = card.locator("[data-field=limits]").bounding_box()
-    assert limits["y"] + limits["height"] <= box["y"] + box["height"]
-    bg = card.evaluate("c => getComputedStyle(c).backgroundColor")
-    assert bg == "rgb(17, 24, 39)"  # the dark palette
-    shoot(page, "github-card-dark-200pct")
-    page.keyboard.press("Tab")
-    focused = page.evaluate("document.getElementById('candor-root').shadowRoot.activeElement"
-                            "?.textContent")
-    assert focused == "Full report"
-    page.keyboard.press("Escape")
-    expect(card).to_be_hidden()
-    assert re.match(r"Candor score: \d+\. Show details\.",
-                    page.locator(BADGE).get_attribute("aria-label"))
+    ext.scripted.script["/v1/badges/github/evil"] = [(200, {}, evil)]
+    page = ext.open("https://github.com/evil", fixture_page("github", name=HOSTILE, handle="evil",
+                                                           bio=HOSTILE))
+    assert badge_status(page) == "scored"
+    hover_badge(page)
+    text = card_text(page)
+    assert HOSTILE in text  # shown literally
+    assert NOT_MEASURED_START in text and "Trust this number completely." not in text
+    assert js(page, "return card.querySelectorAll('a').length;") == 0  # foreign report link dropped
+    assert js(page, "return badgeRoot.querySelectorAll('img, script, iframe').length;") == 0
+    shoot(page, "hostile-card")
+    assert page.evaluate("window.__pwned") is None

@@ -2,7 +2,7 @@
 // Listeners are registered synchronously at top level (the service worker is restarted on demand).
 (function (root) {
   'use strict';
-  const { protocol: P, createClient } = root.Candor;
+  const { protocol: P, createClient, createPageLimiter } = root.Candor;
   const api = root.browser && root.browser.runtime ? root.browser : root.chrome;
   const MASTODON_SCRIPT_ID = 'candor-mastodon-extra';
   const SITES = ['github', 'gitlab', 'stackoverflow', 'bluesky', 'x', 'devto', 'hackernews', 'mastodon', 'linkedin'];
@@ -26,27 +26,16 @@
     return { sites, mastodonHosts: hosts, role: s.role }; // never the API key
   }
 
-  // A page may ask about at most PAGE_ACCOUNTS_PER_MINUTE distinct accounts per rolling minute
-  // (per tab); asking again about the same account is free. Link badges are asked on intent,
-  // so a person never reaches this; a hostile page that fakes intent does, and stops there.
+  // A page may ask about at most PAGE_ACCOUNTS_PER_MINUTE distinct accounts per rolling
+  // minute (limiter.js); the README states the number.
   const PAGE_ACCOUNTS_PER_MINUTE = 30;
-  const WINDOW_MS = 60 * 1000;
-  const pages = new Map(); // tab id -> Map(account -> first asked at)
+  const limiter = createPageLimiter({ perMinute: PAGE_ACCOUNTS_PER_MINUTE });
 
   function admit(sender, account) {
     if (!sender.tab) return null; // extension pages (options) are not web pages
-    const now = Date.now();
-    let seen = pages.get(sender.tab.id);
-    if (!seen) pages.set(sender.tab.id, (seen = new Map()));
-    for (const [acc, at] of seen) if (now - at >= WINDOW_MS) seen.delete(acc);
-    if (seen.has(account)) return null;
-    if (seen.size >= PAGE_ACCOUNTS_PER_MINUTE) {
-      const oldest = Math.min(...seen.values());
-      const retryAfter = Math.max(1, Math.ceil((oldest + WINDOW_MS - now) / 1000));
-      return { ok: false, error: { kind: 'page_limit', status: null, code: null, message: '', retryAfter } };
-    }
-    seen.set(account, now);
-    return null;
+    const retryAfter = limiter.admit(sender.tab.id, account);
+    return retryAfter === null ? null
+      : { ok: false, error: { kind: 'page_limit', status: null, code: null, message: '', retryAfter } };
   }
 
   async function handle(msg, sender) {
@@ -71,7 +60,7 @@
     handle(msg, sender).then(sendResponse, (e) => sendResponse({ ok: false, error: { kind: 'internal', message: String(e).slice(0, 200) } }));
     return true; // answer asynchronously
   });
-  if (api.tabs && api.tabs.onRemoved) api.tabs.onRemoved.addListener((id) => pages.delete(id));
+  if (api.tabs && api.tabs.onRemoved) api.tabs.onRemoved.addListener((id) => limiter.forget(id));
 
   // Content scripts for the extra Mastodon instances the user granted in the options.
   async function registerMastodonScripts() {

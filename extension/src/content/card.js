@@ -28,7 +28,7 @@
 .subject { font-weight: 600; }
 .status { font-weight: 600; margin: 0.3em 0; }
 .section { margin-top: 0.7em; }
-h3 { font-size: 1em; margin: 0 0 0.3em; }
+h2 { font-size: 1em; margin: 0 0 0.3em; }
 p { margin: 0.3em 0; }
 ul { margin: 0; padding-left: 1.2em; }
 .nets { list-style: none; padding: 0; }
@@ -68,24 +68,34 @@ a { color: #1d4ed8; }
     if (card.matches(':popover-open')) card.hidePopover();
   }
 
-  /** Place the card next to an anchor rectangle, inside the viewport, never covering the
-   *  anchor: below if it fits, else on the roomier side; the card scrolls if still too tall. */
+  /** Place the card next to an anchor rectangle, inside the viewport: below the anchor if it
+   *  fits, else above; in a viewport too small for either (200 % zoom, phones) it overlaps the
+   *  anchor rather than hiding its top (the limits) off-screen. The card is a descendant of the
+   *  hover zone, so covering the badge does not close it. */
   function place(card, rect) {
     card.style.left = '0px';
     card.style.top = '0px';
-    card.style.maxHeight = '';
     const vw = document.documentElement.clientWidth || window.innerWidth;
     const vh = window.innerHeight;
-    const below = vh - rect.bottom - 14;
-    const above = rect.top - 14;
-    const useBelow = card.offsetHeight <= below || below >= above;
-    card.style.maxHeight = `${Math.max(Math.floor(useBelow ? below : above), 120)}px`;
+    card.style.maxHeight = `${Math.max(vh - 16, 120)}px`;
     const h = card.offsetHeight;
     const w = card.offsetWidth;
-    const top = useBelow ? rect.bottom + 6 : rect.top - h - 6;
+    const below = vh - 8 - (rect.bottom + 6);
+    const above = rect.top - 6 - 8;
+    // How much of the card must show without scrolling: down to the end of the limits.
+    const limits = card.querySelector('[data-field=limits]');
+    const need = limits ? limits.offsetTop + limits.offsetHeight + 16 : 160;
+    let top;
+    if (h <= below) top = rect.bottom + 6;
+    else if (h <= above) top = rect.top - 6 - h;
+    else if (Math.max(below, above) >= need) {
+      const space = Math.max(below, above); // the roomier side; the rest of the card scrolls
+      card.style.maxHeight = `${Math.floor(space)}px`;
+      top = below >= above ? rect.bottom + 6 : rect.top - 6 - card.offsetHeight;
+    } else top = Math.max(8, Math.min(rect.bottom + 6, vh - h - 8));
     const left = Math.min(Math.max(8, rect.left), Math.max(8, vw - w - 8));
     card.style.left = `${Math.round(left)}px`;
-    card.style.top = `${Math.round(Math.min(Math.max(0, top), Math.max(0, vh - h)))}px`;
+    card.style.top = `${Math.round(top)}px`;
   }
 
   function makeCard(wrap) {
@@ -136,6 +146,8 @@ a { color: #1d4ed8; }
       btn.textContent = label.text;
       btn.dataset.state = label.state === 'scored' || label.state === 'error' ? label.state : 'other';
       btn.setAttribute('aria-label', label.aria);
+      btn.dataset.status = statusOf(result); // inside the closed root: for our tests, not pages
+      btn.dataset.account = account;
       fillCard(card, current, account, hooks);
       if (before !== statusOf(result)) live.textContent = announcement(result, account);
       if (isOpen()) place(card, btn.getBoundingClientRect());
@@ -178,6 +190,8 @@ a { color: #1d4ed8; }
       card.setAttribute('aria-label', `Candor score details for ${account}`);
       fillCard(card, result, account, hooks);
       const s = statusOf(result);
+      card.dataset.status = s;
+      card.dataset.account = account;
       if (shownState !== s) live.textContent = announcement(result, account);
       shownState = s;
     }

@@ -84,7 +84,8 @@
       opted_out: 'opted out', not_found: 'not found', not_claimed: 'not claimed', error: 'error',
       organization: 'organisation' };
     const value = s === 'scored' && b && Number.isFinite(b.score) ? String(b.score) : (short[s] || 'error');
-    return { text: `Candor ${value}`, state: s, aria: `Candor score: ${value}. Show details.` };
+    // The accessible name starts with the visible text (WCAG 2.5.3).
+    return { text: `Candor ${value}`, state: s, aria: `Candor ${value}: show score details` };
   }
 
   function formatDate(iso) {
@@ -119,7 +120,7 @@
         el('div', { class: 'bar', role: 'img', 'aria-label': `${label}: ${share === null ? 'unknown' : share + ' %'} of the score` }, fill),
         el('span', { text: share === null ? '–' : `${share} %` })));
     }
-    return el('div', { class: 'section' }, el('h3', { text: 'Where the score comes from' }), list);
+    return el('div', { class: 'section' }, el('h2', { text: 'Where the score comes from' }), list);
   }
 
   /** Fill `card` (emptied first) for one account's result. hooks: {openOptions, retry}. */
@@ -157,7 +158,7 @@
 
     // "What this doesn't measure": always, near the top so it is in view without scrolling.
     card.append(el('div', { class: 'section limits', 'data-field': 'limits' },
-      el('h3', { text: 'What this doesn’t measure' }), el('p', { 'data-field': 'caveat', text: NOT_MEASURED })));
+      el('h2', { text: 'What this doesn’t measure' }), el('p', { 'data-field': 'caveat', text: NOT_MEASURED })));
 
     if (s === 'scored') {
       const meta = [];
@@ -176,7 +177,7 @@
       card.append(el('p', { class: 'meta', 'data-field': 'computed', text }));
     }
     const caveats = Array.isArray(b.caveats) ? b.caveats.filter((c) => c && typeof c.text === 'string').slice(0, 12) : [];
-    if (caveats.length) card.append(el('div', { class: 'section' }, el('h3', { text: 'Limits of this report' }),
+    if (caveats.length) card.append(el('div', { class: 'section' }, el('h2', { text: 'Limits of this report' }),
       el('ul', { class: 'small' }, ...caveats.map((c) => el('li', { text: c.text })))));
     // The background keeps report_url only when it points at the configured service.
     if (typeof b.report_url === 'string' && /^https?:\/\//.test(b.report_url)) {
