@@ -45,6 +45,7 @@ def _author(aid: str, orcid: str, name: str, cited: int, h: int, i10: int,
                           "years": [2024, 2025]}],
         "last_known_institutions": [],
         "topics": [{**t, "count": 3} for t in topics],
+        "x_concepts": [],  # documented (and still rendered) though superseded by topics
         "counts_by_year": [{"year": y, "works_count": w, "cited_by_count": c}
                            for y, w, c in counts],
         "works_api_url": f"https://api.openalex.org/works?filter=author.id:{aid}",
