@@ -16,6 +16,8 @@ equals C(q) is at percentile q of the reference population.
 
 from __future__ import annotations
 
+import math
+
 from service.scoring import catalogue
 
 STEPS = 20
@@ -56,3 +58,16 @@ def percentile_of(role: str, combined: float) -> float:
         if combined <= c1:
             return p0 + (combined - c0) / (c1 - c0) * (p1 - p0)
     return table[-1][1]
+
+
+def breadth_scores(role: str, q: float = 0.5, upto: int = 3) -> list[int]:
+    """The breadth effect: the final score of someone at quantile ``q`` of each of the
+    role's 1, 2, ... ``upto`` highest-weighted networks (same per-network percentile, more
+    networks). Shown on /methodology."""
+    beta = catalogue.model()["beta"]
+    weights = sorted(catalogue.roles()["roles"][role]["networks"].values(), reverse=True)
+    out = []
+    for n in range(1, upto + 1):
+        combined, _ = accumulate([w * q for w in weights[:n]], beta)
+        out.append(1 + math.floor(99 * percentile_of(role, combined) / 100.0 + 0.5))
+    return out
