@@ -29,7 +29,8 @@ def run(args: argparse.Namespace) -> int:
         print("candor: gunicorn is not installed", file=sys.stderr)
         return 1
     env = dict(os.environ, PORT=str(args.port), HOST=args.host)
-    print(f"Candor listening on http://{args.host}:{args.port} (API docs at /docs)", flush=True)
+    print(f"Candor listening on http://{args.host}:{args.port} (start at /, API docs at /docs)",
+          flush=True)
     argv = [gunicorn, "-c", "python:service.gunicorn_conf", "service:create_app()"]
     os.execve(gunicorn, argv, env)  # noqa: S606 - become the server; fixed argv, no shell
     return 0  # not reached
