@@ -7,6 +7,7 @@ Nothing here restates a number: every weight, threshold, source and version is r
 from __future__ import annotations
 
 from service.scoring import catalogue
+from service.scoring.reference import breadth_scores
 
 # Quantile points shown per published table: enough to read the shape, not 101 rows.
 SUMMARY_PERCENTILES = (10, 25, 50, 75, 90, 99)
@@ -43,6 +44,7 @@ def calibration_tables() -> list[dict]:
         out.append({
             "network": network,
             **{k: cal[k] for k in ("version", "source", "date", "population", "provisional")},
+            "measures": cal.get("measures"),
             "signals": [
                 {"name": name, "type": spec["type"], "formula": CURVE_FORMULAS.get(spec["type"]),
                  "interpolate": spec.get("interpolate"), "points": _summary(spec),
@@ -57,7 +59,11 @@ def signal_rows() -> list[dict]:
     rows = []
     for network in catalogue.networks():
         for name, spec in sorted(catalogue.signals()[network].items()):
-            rows.append({"network": network, "name": name, **spec})
+            stat = spec.get("stat") or ("sum" if spec.get("per_item") or
+                                        spec["kind"] == "event" else "max")
+            rows.append({"network": network, "name": name, **spec,
+                         "statistic": STATISTICS[stat].replace(
+                             "best k", f"best {spec.get('k', 'k')}")})
     return rows
 
 
@@ -76,34 +82,94 @@ def role_rows() -> tuple[list[str], list[dict]]:
     return networks, roles
 
 
+STATISTICS = {
+    "sum": "sum over items (events decayed)",
+    "max": "the reported value",
+    "h_index": "h-index: the largest h with h items of value at least h",
+    "h_core": "stars of the h-core: the h items with at least h each",
+    "top_k_mean": "mean of the best k items (missing ones count 0)",
+}
+
+# What the rules cannot see; the scoring README (§3) says the same.
+NOT_DETECTABLE = [
+    "Bought or sock-puppet stars and followers on GitHub: the stargazer and follower lists "
+    "are not fetched, so only their spread over repositories is limited (star_spread).",
+    "A ring of sock-puppet maintainers merging and reviewing on an old account looks like "
+    "distinct real maintainers; only per-maintainer saturation limits it.",
+    "Repeated reactions on posts outside the connector's sample of reactors; and a genuine "
+    "loyal audience that reacts to everything is treated like a ring.",
+    "The age and activity of the accounts that react, star or follow: the young-account "
+    "ramp looks only at the person's own account.",
+    "Friends reacting once each to each other's posts: that is indistinguishable from "
+    "engagement.",
+]
+
+
 def exclusion_rules() -> list[dict]:
-    """The rules, in words, with the thresholds as configured in model.json/signals.json."""
+    """The rules, in words, with their names (as in a report's ``exclusions[].rule``) and
+    the thresholds as configured in model.json/signals.json."""
     m = catalogue.model()
     sig = catalogue.signals()
-    external = [f"{n}.{s}" for n in sorted(sig) for s, v in sorted(sig[n].items())
-                if v.get("external_only")]
+
+    def having(key: str) -> str:
+        return ", ".join(f"{n}.{s}" for n in sorted(sig) for s, v in sorted(sig[n].items())
+                         if v.get(key))
+
     floors = [f"{n}.{s} ≥ {_fmt(v['cap_floor'])}" for n in sorted(sig)
-              for s, v in sorted(sig[n].items()) if v.get("per_item")]
-    rec, bought = m["reciprocity"], m["bought_audience"]
+              for s, v in sorted(sig[n].items()) if v.get("cap_floor") is not None]
+    h_core = ", ".join(f"{n}.{s}" for n in sorted(sig) for s, v in sorted(sig[n].items())
+                       if v.get("stat") == "h_core")
+    rec, bought, sat = m["reciprocity"], m["bought_audience"], m["saturation"]
+    young = m["young_account"]["ramp_days"]
     return [
-        {"name": "Self-dealing",
-         "rule": "Contributions to your own projects do not count on signals that measure "
-                 "work for others.",
-         "thresholds": [f"external only: {', '.join(external)}"]},
-        {"name": "One item dominating",
-         "rule": "On per-item signals no single item (for example one repository) counts for "
+        {"name": "Own work", "code": "own_work",
+         "rule": "Contributions to repositories owned by the person, or by an organisation "
+                 "they publicly belong to (GitHub's public organisation memberships), do not "
+                 "count on signals that measure work for others.",
+         "thresholds": [f"external only: {having('external_only')}"]},
+        {"name": "Volume into one repository or maintainer", "code":
+            "repository_saturation, maintainer_saturation",
+         "rule": "The decayed count into one repository saturates, then the sum over one "
+                 "owner's repositories saturates again: sat(x; a, L) = x up to the knee a, "
+                 "then a + (L − a)(1 − e^(−(x − a)/(L − a))), never above L. Distinct "
+                 "repositories and maintainers carry the weight.",
+         "thresholds": [
+             f"per repository: knee {_fmt(sat['repository']['knee'])}, "
+             f"limit {_fmt(sat['repository']['limit'])}",
+             f"per maintainer: knee {_fmt(sat['maintainer']['knee'])}, "
+             f"limit {_fmt(sat['maintainer']['limit'])}",
+             f"applies to: {having('saturate')}"]},
+        {"name": "Young account", "code": "young_account",
+         "rule": "Evidence from an account younger than the ramp counts in proportion to its "
+                 "age (every scored signal but the age itself); the report says so.",
+         "thresholds": [f"ramp: age/{young:g} below {young:g} days"]},
+        {"name": "Follow-back pattern", "code": "follow_back",
+         "rule": "Continuous, without a threshold: up to min(followers, following) followers "
+                 "are presumed follow-backs, with a weight growing linearly with the number "
+                 "of accounts followed; presumed follow-backs count only in part.",
+         "thresholds": [f"full weight at {rec['following_full']} accounts followed",
+                        f"discount on presumed follow-backs: {rec['discount']:g}"]},
+        {"name": "Stars spread over many small repositories", "code": "star_spread",
+         "rule": "Only the stars of the h-core count: the h repositories that have at least "
+                 "h stars each. 200 repositories with 3 stars each count 9 stars.",
+         "thresholds": [f"applies to: {h_core}"]},
+        {"name": "Engagement ring", "code": "engagement_ring",
+         "rule": "Where the network lists who reacted (sampled within the call budget), "
+                 "every repeat reaction in the sample is removed, so the same few accounts "
+                 "reacting over and over count once; an engagement h-index is capped at the "
+                 "square root of the remaining reactions.",
+         "thresholds": [f"applies to: {having('ring')}"]},
+        {"name": "One item dominating", "code": "item_cap",
+         "rule": "On per-item sums no single item (for example one repository) counts for "
                  "more than a share of the signal's total; the cap never goes below a floor.",
          "thresholds": [f"share per item: {m['per_item_share']:g}", *floors]},
-        {"name": "Follow-back pattern",
-         "rule": "An account that follows many accounts has followers presumed mutual up to "
-                 "min(followers, following); those count only in part.",
-         "thresholds": [f"following at least {rec['following_min']}",
-                        f"discount on presumed follow-backs: {rec['discount']:g}"]},
-        {"name": "Bought audience",
-         "rule": "When engagement is far below the norm for an audience of that size, "
-                 "followers beyond what the engagement supports are not counted.",
+        {"name": "Bought audience", "code": "bought_audience",
+         "rule": "When engagement per post (the mean of the best posts, missing ones 0) is "
+                 "far below the norm for an audience of that size, followers beyond what the "
+                 "engagement supports are not counted.",
          "thresholds": [
              f"applies to: {', '.join(sorted(bought['audience_signals']))}",
+             f"engagement per post: mean of the best {bought['top_k']}",
              f"never removed: the first {bought['protected_audience']} followers",
              f"flag factor: {bought['flag_factor']:g} of the tier norm",
              "tier norms (audience ≥ n: median engagement rate): " + "; ".join(
@@ -112,6 +178,12 @@ def exclusion_rules() -> list[dict]:
                  f"{n} {v:g}" for n, v in sorted(bought["network_scale"].items())),
              f"source: {bought['source']}"]},
     ]
+
+
+def breadth_rows() -> list[dict]:
+    """The breadth effect, computed: the score of someone at the 50th percentile of each of
+    the role's 1, 2 and 3 highest-weighted networks."""
+    return [{"role": role, "scores": breadth_scores(role)} for role in catalogue.role_names()]
 
 
 def model_parameters() -> list[tuple[str, str]]:
@@ -134,6 +206,9 @@ def methodology() -> dict:
         "default_role": catalogue.roles()["default"],
         "calibration": calibration_tables(),
         "exclusions": exclusion_rules(),
+        "not_detectable": NOT_DETECTABLE,
+        "breadth": breadth_rows(),
+        "statistics": STATISTICS,
         "general_caveats": caveats["general"],
         "specific_caveats": sorted(caveats["specific"].items()),
     }

@@ -73,7 +73,11 @@ def test_calibration_sources_and_summary_points(page):
 def test_exclusion_thresholds_and_caveats(page):
     model = load("model.json")
     assert f"share per item: {g(model['per_item_share'])}" in page
-    assert f"following at least {model['reciprocity']['following_min']}" in page
+    assert f"full weight at {model['reciprocity']['following_full']} accounts followed" in page
+    sat = model["saturation"]
+    assert (f"per repository: knee {g(sat['repository']['knee'])}, "
+            f"limit {g(sat['repository']['limit'])}") in page
+    assert f"ramp: age/{g(model['young_account']['ramp_days'])}" in page
     assert f"the first {model['bought_audience']['protected_audience']} followers" in page
     assert model["bought_audience"]["source"] in page
     caveats = load("caveats.json")
@@ -90,3 +94,30 @@ def test_page_is_short_not_a_dump(client):
                      ["quantiles"][:20])
     assert full not in html
     assert "<script" not in html and " style=" not in html
+
+
+def test_every_rule_a_report_can_name_is_explained(page):
+    for code in ("own_work", "repository_saturation", "maintainer_saturation", "young_account",
+                 "follow_back", "star_spread", "engagement_ring", "item_cap", "bought_audience"):
+        assert code in page, code
+    assert "What the rules cannot detect" in page
+    assert "measured zero" in page and "unobserved" in page
+
+
+def test_github_tables_say_what_they_measure_and_where_they_come_from(page):
+    cal = load("calibration/github.json")
+    assert "closed unmerged" in cal["source"] and cal["measures"] in page
+    for spec in cal["signals"].values():
+        assert spec["note"] in page
+    assert "generous" not in page.replace("strict, not generous", "")
+    assert "all-time" in cal["signals"]["merged_external_prs"]["note"]
+
+
+def test_breadth_effect_is_shown_with_the_models_numbers(page):
+    from service.scoring.reference import breadth_scores
+
+    roles = load("roles.json")["roles"]
+    for role in roles:
+        row = f'<th scope="row">{role}</th>' + "".join(
+            f"<td>{s}</td>" for s in breadth_scores(role))
+        assert row in page.replace("\n", ""), role
