@@ -12,19 +12,33 @@ class SelfCheckRequest(Schema):
                                      "first is the main profile",
                                      "example": ["github:octocat"]})
     role = fields.String(load_default="general", validate=validate.OneOf(ROLE_NAMES))
-    discover = fields.Boolean(load_default=True, metadata={
+    # Only JSON true/false: marshmallow would also take 0, 1, "yes" or "off" as booleans.
+    discover = fields.Boolean(load_default=True, truthy={True}, falsy={False}, metadata={
         "description": "also include accounts published on the main profile (set false to "
                        "check exactly the accounts given)"})
 
 
 class SelfCheckTip(Schema):
+    kind = fields.String(validate=validate.OneOf(("contribution", "identity", "link")),
+                         metadata={"description": "contribution: one signal at its next "
+                                   "realistic step; identity: verify an account found but not "
+                                   "counted; link: include an account you published"})
     signal = fields.String(allow_none=True)
     network = fields.String(allow_none=True)
-    text = fields.String(required=True)
-    gain = fields.Integer(allow_none=True, metadata={
-        "description": "estimated score points gained; null when it cannot be estimated"})
+    account = fields.String(allow_none=True)
+    text = fields.String(required=True, metadata={
+        "description": "what kind of work moves the signal (from the model's tips.json)"})
+    effect = fields.String(metadata={
+        "description": "when it shows: the signal's window and decay"})
+    step = fields.String(metadata={"description": "one more, next decile, verify or include"})
+    gain = fields.Float(allow_none=True, metadata={
+        "description": "score points gained (one decimal) when the model re-scores the "
+                       "profile at the step; null when it cannot be estimated"})
+    score_after = fields.Integer(allow_none=True)
     from_ = fields.Float(allow_none=True, data_key="from")
     to = fields.Float(allow_none=True)
+    percentile_from = fields.Float(allow_none=True)
+    percentile_to = fields.Float(allow_none=True)
     reason = fields.String(allow_none=True)
     not_changed = fields.String(required=True)
 
@@ -42,6 +56,54 @@ class SelfCheckResponse(Report):
         "description": "exactly what a recruiter's hover card shows for this report"})
     published_accounts = fields.List(fields.Nested(PublishedAccount), metadata={
         "description": "accounts published on the main profile, included or not"})
+    check_id = fields.String(allow_none=True, metadata={
+        "description": "id for POST /v1/self-checks/what-if (kept 30 minutes); null when "
+                       "the result has no score"})
+    what_if_fields = fields.List(fields.Dict(), metadata={
+        "description": "per counted account, the scored signals and their current values"})
     unverified_accounts = fields.List(fields.Dict(), metadata={
         "description": "accounts not counted because they are not verified to be the same "
                        "person: account, linked_by, how_to_verify"})
+
+
+class WhatIfChange(Schema):
+    account = fields.String(required=True, validate=validate.Length(min=3, max=300),
+                            metadata={"example": "github:octocat"})
+    signal = fields.String(required=True, validate=validate.Length(min=1, max=60),
+                           metadata={"example": "reviews"})
+    value = fields.Float(required=True, allow_nan=False,
+                         validate=validate.Range(min=0, max=1e9),
+                         metadata={"example": 3})
+
+
+class WhatIfRequest(Schema):
+    check_id = fields.String(required=True, validate=validate.Length(min=8, max=64),
+                             metadata={"description": "check_id of a self-check"})
+    subject = fields.String(required=True, validate=validate.Length(min=3, max=300),
+                            metadata={"description": "that self-check's subject",
+                                      "example": "github:octocat"})
+    changes = fields.List(fields.Nested(WhatIfChange), required=True,
+                          validate=validate.Length(min=1, max=20))
+
+
+class WhatIfSide(Schema):
+    status = fields.String(required=True)
+    score = fields.Integer(allow_none=True)
+    score_exact = fields.Float(allow_none=True)
+    band = fields.Dict(allow_none=True)
+    percentile = fields.Float(allow_none=True)
+    networks = fields.List(fields.Dict())
+    caveats = fields.List(fields.Dict(), metadata={
+        "description": "what the number does not measure"})
+
+
+class WhatIfResponse(Schema):
+    subject = fields.String(required=True)
+    role = fields.String(required=True)
+    check_id = fields.String(required=True)
+    computed_at = fields.String()
+    at = fields.String()
+    changes = fields.List(fields.Nested(WhatIfChange))
+    today = fields.Nested(WhatIfSide, required=True)
+    what_if = fields.Nested(WhatIfSide, required=True)
+    notice = fields.String()

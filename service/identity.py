@@ -130,8 +130,11 @@ def how_to_verify(primary: str, account: str, forward: bool, backward: bool) -> 
 
 
 def verify(primary: str, inputs: list[scoring.NetworkInput], proven: set[str],
-           pairs: list[tuple[str, str]], settings: Settings) -> list[scoring.NetworkInput]:
-    """Every input with ``verified_by`` set, or turned into an "unverified" row (no data)."""
+           pairs: list[tuple[str, str]], settings: Settings,
+           withheld: list[scoring.NetworkInput] | None = None) -> list[scoring.NetworkInput]:
+    """Every input with ``verified_by`` set, or turned into an "unverified" row (no data).
+    ``withheld``, when given, receives the unverified rows *with* their data: only the
+    self-check's tips use it, to estimate the gain once the account is verified."""
     head = next((n for n in inputs if n.linked_by == PRIMARY), None)
     pnames = names_of(primary, pairs)
     out = []
@@ -156,9 +159,12 @@ def verify(primary: str, inputs: list[scoring.NetworkInput], proven: set[str],
         elif n.status == "found" or (n.status == "failed" and not forward):
             # Not the same person as far as Candor can show: nothing of it is counted. A
             # failed fetch of a link the subject published stays "failed" (it might verify).
-            out.append(dataclasses.replace(
+            row = dataclasses.replace(
                 n, data=None, status="unverified", reason=None,
-                how_to_verify=how_to_verify(primary, n.account, bool(forward), bool(backward))))
+                how_to_verify=how_to_verify(primary, n.account, bool(forward), bool(backward)))
+            out.append(row)
+            if withheld is not None and n.data is not None:
+                withheld.append(dataclasses.replace(row, data=n.data))
         else:
             out.append(n)  # not found / not configured: nothing to count either way
     return out

@@ -133,10 +133,14 @@ def score_subject(primary: str, *, role: str = "general", accounts: Iterable[str
 
 def fetch_inputs(primary: str, *, accounts: Iterable[str] = (), settings: Settings,
                  upstream: Upstream, now: datetime, discover: bool = True,
-                 registry: Registry | None = None) -> tuple[str, list[scoring.NetworkInput]]:
+                 registry: Registry | None = None,
+                 withheld: list[scoring.NetworkInput] | None = None,
+                 ) -> tuple[str, list[scoring.NetworkInput]]:
     """The normalized primary account and every candidate account as model inputs (the
     self-check needs them for tips): verified ones with ``verified_by``, the others with
-    status "unverified" and no data. Opted-out accounts are left out entirely. Raises
+    status "unverified" and no data. ``withheld`` (the self-check's tips only) receives
+    the unverified accounts with their fetched data, to estimate the gain of verifying.
+    Opted-out accounts are left out entirely. Raises
     ValueError subclasses for bad input and :class:`OptedOut` for an opted-out subject."""
     registry = registry or Registry()
     primary = normalize_account(primary, settings)
@@ -180,7 +184,8 @@ def fetch_inputs(primary: str, *, accounts: Iterable[str] = (), settings: Settin
     given = [t.account for t in targets if t.account in kept]
     order = given + sorted(a for a in kept if a not in set(given))
     inputs = [kept[a] for a in order]
-    return primary, identity.verify(primary, inputs, proven, aliases, settings)
+    return primary, identity.verify(primary, inputs, proven, aliases, settings,
+                                    withheld=withheld)
 
 
 def _fetch_all(targets: list[Target], seen: set[str], settings: Settings, upstream: Upstream,

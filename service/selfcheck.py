@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from service import scoring
+from service import scoring, whatif
 from service.badges import badge_from_report
 from service.config import Settings
 from service.lookup import fetch_inputs, normalize_account
@@ -47,6 +47,10 @@ class SelfCheck:
     published: list[dict] = field(default_factory=list)  # links on the primary profile
     history: list[dict] = field(default_factory=list)
     profile: dict | None = None  # name and bio of the primary profile ("is this you?")
+    # What-if: the id under which the fetched inputs are kept for a while, and the values
+    # the form shows (None when the cache could not keep them).
+    check_id: str | None = None
+    editable: list[dict] = field(default_factory=list)
     unverified: list[dict] = field(default_factory=list)  # not counted, with how to verify
 
 
@@ -98,7 +102,7 @@ def normalize_all(texts: list[str], settings: Settings) -> list[str]:
 
 def run(accounts: list[str], role: str, *, discover: bool, settings: Settings,
         upstream: Upstream, database: Database, base_url: str,
-        now: datetime | None = None) -> SelfCheck:
+        now: datetime | None = None, cache_backend=None) -> SelfCheck:
     """Fetch, score and compute tips. ``accounts`` are normalized, primary first."""
     if role not in scoring.ROLES:
         raise AccountError(role, f"unknown role {role[:40]!r}; one of {', '.join(scoring.ROLES)}")
@@ -110,15 +114,18 @@ def run(accounts: list[str], role: str, *, discover: bool, settings: Settings,
     from service.lookup import OptedOut
     from service.store.registry import StoreRegistry
 
+    withheld: list[scoring.NetworkInput] = []
     try:  # opt-outs hold here too, for every account and alias (never fetched or shown)
         primary, inputs = fetch_inputs(primary, accounts=accounts[1:], settings=settings,
                                        upstream=upstream, now=now, discover=discover,
-                                       registry=StoreRegistry(database))
+                                       registry=StoreRegistry(database), withheld=withheld)
     except OptedOut:
         report = opted_out_report(primary, role)
         return SelfCheck(report, badge_from_report(report, base_url), [primary])
     report = scoring.build_report(primary, role, inputs, now=now)
-    report["tips"] = tips_for(primary, role, inputs, now=now)
+    report["tips"] = tips_for(primary, role, inputs, now=now, withheld=withheld)
+    check_id = (whatif.save(cache_backend, primary, role, inputs, now)
+                if cache_backend is not None and report["status"] == "scored" else None)
     return SelfCheck(
         report=report,
         badge=badge_from_report(report, base_url),
@@ -127,6 +134,8 @@ def run(accounts: list[str], role: str, *, discover: bool, settings: Settings,
         history=_history(database, primary, role),
         profile=_profile(inputs),
         unverified=unverified(report),
+        check_id=check_id,
+        editable=whatif.editable(report) if check_id else [],
     )
 
 

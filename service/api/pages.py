@@ -12,7 +12,7 @@ import logging
 
 from flask import Blueprint, Response, render_template, request
 
-from service import charts, scoring, selfcheck
+from service import charts, scoring, selfcheck, whatif
 from service.api.http import public_base_url
 from service.app import services
 from service.methodology import methodology
@@ -96,7 +96,7 @@ def check():
         accounts = selfcheck.normalize_all(texts, svc.settings)
         result = selfcheck.run(accounts, role, discover=not confirmed, settings=svc.settings,
                                upstream=svc.upstream, database=svc.database,
-                               base_url=public_base_url())
+                               base_url=public_base_url(), cache_backend=svc.cache.backend)
     except selfcheck.AccountError as exc:
         return _form_page(typed, role, exc.message, exc.text or None, 400)
     report = result.report
@@ -111,6 +111,37 @@ def check():
                           if not c["code"].startswith("not_measured.")],
         how_linked=_how_linked(result),
     )
+
+
+@bp.get("/check/what-if")
+def check_what_if():
+    """The what-if form's answer: today's numbers beside the what-if's, re-scored from the
+    self-check's fetched inputs (no upstream call). Fields are named ``account|signal``."""
+    check_id = request.args.get("check", "")
+    subject = request.args.get("subject", "")
+    changes, bad = [], None
+    for name, raw in request.args.items(multi=True):
+        account, sep, signal = name.partition("|")
+        if not sep or not raw.strip():
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            bad = f"{signal[:60]}: {raw[:40]!r} is not a number."
+            continue
+        if value != value or value in (float("inf"), float("-inf")) or value < 0:
+            bad = f"{signal[:60]}: enter a number of zero or more."
+            continue
+        changes.append({"account": account[:300], "signal": signal[:60], "value": value})
+    svc = services()
+    try:
+        if bad:
+            raise whatif.WhatIfError("invalid_value", bad)
+        result = whatif.what_if(svc.cache.backend, check_id, subject, changes)
+    except whatif.WhatIfError as exc:
+        return render_template("check_whatif.html", error=exc.message, result=None,
+                               roles=_roles()), exc.status
+    return render_template("check_whatif.html", error=None, result=result, roles=_roles())
 
 
 @bp.get("/methodology")

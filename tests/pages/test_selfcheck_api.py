@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from service.scoring import catalogue
+from service.scoring.tips import tip_data
 
 
 def check(client, accounts, role="engineering", **extra):
@@ -35,24 +36,26 @@ def test_no_tip_on_gameable_or_excluded_signals(client):
         tipped = [t for t in report["tips"] if t["signal"]]
         for t in tipped:
             spec = specs[t["network"]][t["signal"]]
-            assert not spec.get("gameable") and spec.get("tip") == t["text"]
-            assert not signals[(t["network"], t["signal"])]["excluded"]
-        excluded = {k for k, s in signals.items() if s["excluded"]}
-        assert excluded, "the fixture has exclusions, so the rule is exercised"
-        assert not excluded & {(t["network"], t["signal"]) for t in tipped}
+            assert not spec.get("gameable")
+            assert t["text"] == tip_data()["signals"][t["network"]][t["signal"]]["text"]
+            assert (t["network"], t["signal"]) in signals
+        gameable = {k for k in signals if specs[k[0]][k[1]].get("gameable")}
+        assert gameable, "the fixture has gameable signals, so the rule is exercised"
+        assert not gameable & {(t["network"], t["signal"]) for t in tipped}
 
 
-def test_tip_gains_are_whole_points_within_reach(client):
-    """A gain is a difference of two scores: a positive whole number, at most 100 - score."""
+def test_tip_gains_are_within_reach_and_match_score_after(client):
+    """A gain is the re-scored profile's unrounded score minus today's (one decimal)."""
     report = check(client, ["stackoverflow:22656"]).get_json()
     for t in report["tips"]:
         if t["gain"] is not None:
-            assert isinstance(t["gain"], int) and 0 < t["gain"] <= 100 - report["score"]
+            assert 0 < t["gain"] <= 100 - report["score"]
+            assert abs(t["score_after"] - (report["score"] + t["gain"])) <= 1
 
 
 def test_link_tips_name_published_accounts_not_included(client):
     report = check(client, ["github:octocat"], discover=False).get_json()
-    links = [t for t in report["tips"] if t["signal"] is None]
+    links = [t for t in report["tips"] if t["kind"] == "link"]
     assert any("x:octocat" in t["text"] for t in links)
     assert all(t["gain"] is None and t["reason"] for t in links)
     published = {p["account"] for p in report["published_accounts"]}
