@@ -16,7 +16,17 @@ Sources of the numbers and shapes:
 - Mastodon: https://docs.joinmastodon.org/api/rate-limits/ (300 per 5 min per IP;
   ``X-RateLimit-Reset`` is ISO 8601; 429 ``{"error": "Too many requests"}``).
 - Algolia HN search: about 10,000/h per IP (third-party reports); 429 when spent.
-- OpenAlex: 100,000 credits a day, a list costs 10 and a single entity 1; 429 when spent.
+- OpenAlex: 100,000 credits a day, a list costs 10 and a single entity 1; 429 when spent;
+  ``X-RateLimit-Limit``/``-Remaining``/``-Credits-Used``/``-Reset`` (seconds to midnight UTC)
+  on every response (tests/contracts/openalex/rate-limits-and-authentication.md).
+- GitLab.com: https://docs.gitlab.com/user/gitlab_com/rate_limits/ (authenticated API 2,000
+  per minute, unauthenticated 500 per minute per IP; ``GET /users/:id`` 300 per 10 minutes);
+  429 with ``Retry-After`` and ``RateLimit-ResetTime``; ``RateLimit-*`` headers otherwise;
+  the Users API's throttle answers Rack::Attack's plain ``Retry later`` without them.
+- Bluesky: no number is published for the AppView; the PDS limit (3,000 per 5 minutes per
+  IP, https://docs.bsky.app/docs/advanced-guides/rate-limits) stands in, with the IETF-draft
+  ``ratelimit-*`` headers and 429 ``RateLimitExceeded``.
+- dev.to: Forem's Rack::Attack ``api_throttle``, 3 GET per second per IP; 429 + Retry-After.
 """
 
 from __future__ import annotations
@@ -39,6 +49,10 @@ PUBLISHED: dict[str, dict[tuple[str, bool], tuple[int, float]]] = {
     "mastodon": {("requests", False): (300, 300.0)},
     "hnsearch": {("requests", False): (10000, HOUR)},
     "openalex": {("credits", False): (100000, DAY)},
+    "gitlab": {("requests", False): (500, 60.0), ("requests", True): (2000, 60.0),
+               ("users_api", False): (300, 600.0)},
+    "bluesky": {("requests", False): (3000, 300.0)},
+    "devto": {("requests", False): (3, 1.0)},
 }
 
 
@@ -56,6 +70,14 @@ def classify(network: str, method: str, path: str, query: dict[str, list[str]],
     if network == "openalex":
         single = len([p for p in path.split("/") if p]) >= 2
         return "credits", "", 1 if single else 10
+    if network == "gitlab":
+        token = headers.get("Private-Token") or headers.get("PRIVATE-TOKEN") or cred
+        parts = [p for p in path.split("/") if p]
+        if len(parts) == 2 and parts[0] == "users" and parts[1].isdigit():
+            return "users_api", "", 1  # per endpoint, whoever asks
+        return "requests", token, 1
+    if network in ("bluesky", "devto"):
+        return "requests", "", 1  # per IP
     return "requests", cred, 1
 
 
@@ -134,6 +156,17 @@ def spent_response(network: str, resource: str, limit: int,
         return 400, headers, json.dumps(body).encode()
     if network == "mastodon":
         return 429, headers, b'{"error":"Too many requests"}'
+    wait = str(max(int(reset - time.time()), 1))
+    if network == "gitlab":
+        retry = {"Retry-After": wait, "Content-Type": "text/plain"}
+        if resource == "users_api":  # the Users API throttle carries no informational headers
+            return 429, retry, b"Retry later\n"
+        when = datetime.fromtimestamp(reset, UTC).strftime("%a, %d %b %Y %H:%M:%S GMT")
+        return 429, {**headers, **retry, "RateLimit-ResetTime": when}, b"Retry later\n"
+    if network == "bluesky":
+        return 429, headers, b'{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}'
+    if network == "devto":
+        return 429, {"Retry-After": wait}, b'{"error":"Too many requests","status":429}'
     return 429, headers, b'{"message":"Too many requests","status":429}'
 
 
@@ -147,6 +180,17 @@ def rate_headers(network: str, resource: str, limit: int, remaining: int,
         iso = datetime.fromtimestamp(reset, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining),
                 "X-RateLimit-Reset": iso}
+    if network == "openalex":
+        midnight = (int(time.time()) // int(DAY) + 1) * int(DAY)
+        # (X-RateLimit-Credits-Used is left out: this hook is not told the request's cost)
+        return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining),
+                "X-RateLimit-Reset": str(max(midnight - int(time.time()), 0))}
+    if network == "gitlab" and resource == "requests":
+        return {"RateLimit-Limit": str(limit), "RateLimit-Observed": str(limit - remaining),
+                "RateLimit-Remaining": str(remaining), "RateLimit-Reset": str(int(reset))}
+    if network == "bluesky":
+        return {"ratelimit-limit": str(limit), "ratelimit-remaining": str(remaining),
+                "ratelimit-reset": str(int(reset)), "ratelimit-policy": f"{limit};w=300"}
     return {}
 
 
