@@ -30,7 +30,10 @@ def test_active_user_maps_fields(conn, upstream_server):
     assert obs(data, "engagement_per_post") == 17.5  # 13..22; the 500-day-old post is out
     assert obs(data, "account_age_days") > 900
     assert set(data.topics) == {"rust", "opensource"}
-    assert data.flags == [] and data.links == [] and data.partial == []
+    assert data.flags == [] and data.partial == []
+    # the account's other name (its DID), reported by the network itself
+    assert [(x.account, x.verified) for x in data.links] == [
+        ("bluesky:did:plc:octocataaaaaaaaaaaaaaaaa", True)]
     # profile, feed, and getLikes on the three most-liked posts (the ring sample)
     assert upstream_server.hits["bluesky"] == 5
 

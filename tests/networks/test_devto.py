@@ -26,8 +26,9 @@ def test_active_user_maps_fields(conn, upstream_server):
     assert data.profile_url == "https://dev.to/octocat"
     assert data.bio == "I write about tools. candor-claim-devt0"
     assert data.created_at == "2017-01-04T00:00:00Z"
-    assert data.links == [LinkedAccount("github:octocat", "devto github_username"),
-                          LinkedAccount("x:octo_x", "devto twitter_username")]
+    # Forem fills these only from a connected OAuth identity: verified by the network.
+    assert data.links == [LinkedAccount("github:octocat", "devto github_username", True),
+                          LinkedAccount("x:octo_x", "devto twitter_username", True)]
     reactions = [o for o in data.observations if o.signal == "article_reactions"]
     assert [(o.item, o.value) for o in reactions] == [
         ("501", 40), ("502", 12), ("503", 0), ("504", 90), ("505", 8), ("506", 300)]

@@ -44,8 +44,8 @@ def test_active_user_maps_fields(conn, upstream_server):
     assert "GitHub: https://github.com/octocat" in data.bio
     # Only verified fields become links; the unverified GitLab one and the blog do not.
     assert data.links == [
-        LinkedAccount("github:octocat", "mastodon verified field"),
-        LinkedAccount("bluesky:octocat.bsky.social", "mastodon verified field"),
+        LinkedAccount("github:octocat", "mastodon verified field", verified=True),
+        LinkedAccount("bluesky:octocat.bsky.social", "mastodon verified field", verified=True),
     ]
     assert data.flags == []
     # lookup, statuses, and favourited_by on the three most-favourited posts (ring sample)
