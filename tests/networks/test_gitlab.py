@@ -161,3 +161,23 @@ def test_invalid_handles_make_no_request(conn, upstream_server, bad):
     with pytest.raises(InvalidHandle):
         conn.fetch(bad, now=NOW)
     assert upstream_server.hits["gitlab"] == 0
+
+
+@pytest.mark.parametrize("token", [True, False])
+def test_gitlab_report_scores_with_a_token_and_is_not_configured_without(upstream_server,
+                                                                        tmp_path, token):
+    from service.lookup import score_subject
+
+    env = upstream_server.env()
+    if not token:
+        env.pop("CANDOR_GITLAB_TOKEN")
+    settings = Settings.from_env({**env, "CANDOR_INSTANCE_PATH": str(tmp_path)})
+    report = score_subject("gitlab:jdoe", settings=settings, upstream=Upstream(settings),
+                           discover=False)
+    (gitlab,) = [n for n in report["networks"] if n["network"] == "gitlab"]
+    if token:
+        assert gitlab["status"] == "found" and report["status"] == "scored"
+        assert 1 <= report["score"] <= 100
+    else:
+        assert gitlab["status"] == "not_configured" and report.get("score") is None
+        assert upstream_server.hits["gitlab"] == 0  # nothing asked: no failure, no quota
