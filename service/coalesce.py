@@ -7,9 +7,12 @@ Bluesky ``getProfiles``), the first arrival opens a batch, later arrivals join i
 short window (a few ms, ``CANDOR_COALESCE_MS``) or until it is full, and one
 ``fetch_many`` call answers them all. Cost per subject falls as traffic grows.
 
-A request that finds the network idle (no fetch of it running in this process) is sent at
-once: a lone cold report never waits for company that is not coming. The window only opens
-while another fetch is in flight, which is exactly when more arrivals are likely.
+An interactive request (a hover, a self-check) that finds the network idle (no fetch of it
+running in this process) is sent at once: a lone cold badge never waits for company that is
+not coming; the window only opens while another fetch is in flight, which is exactly when
+more arrivals are likely. Batch work (recruiter lookups, a page's badge batch) is not
+waited on by a person, so its batches wait longer (``batch_window``, 100 ms) to fill; a
+hover that joins such a batch sends it at once.
 
 A batch runs at the highest priority of its members (a hover in a batch of recruiter
 subjects makes it interactive), see :mod:`service.quota`.
@@ -27,7 +30,8 @@ from service import quota
 from service.networks.base import Connector, NetworkData
 from service.upstream import UpstreamError, time_left
 
-DEFAULT_WINDOW = 0.008  # seconds
+DEFAULT_WINDOW = 0.008  # seconds an interactive batch stays open
+BATCH_WINDOW = 0.3  # seconds a batch of batch-priority subjects stays open
 
 
 class _Batch:
@@ -44,8 +48,10 @@ class _Batch:
 class Coalescer:
     """One per process (:func:`default`); tests build their own."""
 
-    def __init__(self, window: float = DEFAULT_WINDOW, *, idle_dispatch: bool = True):
+    def __init__(self, window: float = DEFAULT_WINDOW, *, idle_dispatch: bool = True,
+                 batch_window: float = BATCH_WINDOW):
         self.window = window
+        self.batch_window = batch_window
         self.idle_dispatch = idle_dispatch
         self._lock = threading.Lock()
         self._open: dict[tuple, _Batch] = {}
@@ -59,24 +65,28 @@ class Coalescer:
             return connector.fetch(handle, now=now)
         # Same network, same credentials and upstream client: one request may carry them.
         key = (connector.network, id(connector.settings), id(connector.upstream))
+        level = quota.current_priority()
         with self._lock:
             self.stats["subjects"] += 1
             batch = self._open.get(key)
             leader = batch is None
             if leader:
                 batch = self._open[key] = _Batch()
-                if self.idle_dispatch and not self._busy[key]:
+                if level == "interactive" and self.idle_dispatch and not self._busy[key]:
                     batch.full.set()  # nothing in flight: go now, don't wait for company
+            elif level == "interactive" and "interactive" not in batch.levels:
+                batch.full.set()  # a person is waiting: send what was collected, now
             if handle not in batch.handles:
                 batch.handles.append(handle)
-            batch.levels.add(quota.current_priority())
+            batch.levels.add(level)
             batch.members += 1
             if len(batch.handles) >= size:
                 batch.full.set()
             if batch.full.is_set() and self._open.get(key) is batch:
                 del self._open[key]  # later arrivals open the next batch
         if leader:
-            self._lead(key, batch, connector, now)
+            self._lead(key, batch, connector, now,
+                       self.window if level == "interactive" else self.batch_window)
         else:
             left = time_left()
             wait = connector.settings.report_deadline if left is None else max(left, 0.0)
@@ -92,8 +102,9 @@ class Coalescer:
             raise result
         return result
 
-    def _lead(self, key: tuple, batch: _Batch, connector: Connector, now: datetime) -> None:
-        batch.full.wait(self.window)  # the window: a timer by design, not synchronisation
+    def _lead(self, key: tuple, batch: _Batch, connector: Connector, now: datetime,
+              window: float) -> None:
+        batch.full.wait(window)  # the window: a timer by design, not synchronisation
         with self._lock:
             if self._open.get(key) is batch:
                 del self._open[key]

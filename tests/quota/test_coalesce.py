@@ -94,7 +94,7 @@ def _run_together(coalescer, connector, handles, level="interactive"):
 def test_concurrent_subjects_share_one_request(srv, connector):
     # A long window: the batch closes because it is full, not because time passed.
     coalescer = Coalescer(window=30.0, idle_dispatch=False)
-    results = _run_together(coalescer, connector, ["a", "b", "c"])
+    results = _run_together(coalescer, connector, ["a", "b", "c"])  # interactive
     assert [r.display_name for r in results] == ["A", "B", "C"]
     assert len(srv.log) == 1
     ids = srv.log[0][0].path.rsplit("/", 1)[-1].split(";")
@@ -150,23 +150,34 @@ def test_a_lone_request_on_an_idle_network_goes_at_once(srv, connector):
     assert result[0].display_name == "A"
 
 
-def test_a_batch_with_a_hover_in_it_runs_as_interactive(srv, connector):
-    coalescer = Coalescer(window=30.0, idle_dispatch=False)
-    barrier = threading.Barrier(3)
+def _wait_for(coalescer, members):
+    deadline = time.monotonic() + 10
+    while coalescer.waiting() < members:
+        assert time.monotonic() < deadline, "the requests never met in a batch"
+        time.sleep(0.001)  # polling a condition with a deadline
+
+
+def test_a_hover_joining_a_batch_sends_it_at_once_as_interactive(srv, connector):
+    # Windows long enough to time the test out: only the hover can send this batch.
+    coalescer = Coalescer(window=30.0, batch_window=30.0, idle_dispatch=False)
+    connector.batch_size = 10
 
     def one(handle, level):
-        barrier.wait()
         with quota.priority(level):
             return coalescer.fetch(connector, handle, now=NOW)
 
     with ThreadPoolExecutor(3) as pool:
-        futures = [pool.submit(one, "a", "batch"), pool.submit(one, "b", "batch"),
-                   pool.submit(one, "c", "interactive")]
-        [f.result(timeout=10) for f in futures]
-    assert connector.levels == ["interactive"]
-    only_batch = Coalescer(window=30.0, idle_dispatch=False)
-    _run_together(only_batch, connector, ["d", "e", "f"], level="batch")
-    assert connector.levels == ["interactive", "batch"]
+        batch = [pool.submit(one, h, "batch") for h in ("a", "b")]
+        _wait_for(coalescer, 2)
+        hover = pool.submit(one, "c", "interactive")
+        assert [f.result(timeout=10).handle for f in (*batch, hover)] == ["a", "b", "c"]
+    assert connector.levels == ["interactive"] and len(srv.log) == 1
+
+
+def test_batch_work_waits_for_company_even_on_an_idle_network(srv, connector):
+    coalescer = Coalescer(window=30.0, batch_window=30.0)  # idle dispatch is for people
+    _run_together(coalescer, connector, ["d", "e", "f"], level="batch")
+    assert connector.levels == ["batch"] and len(srv.log) == 1
 
 
 def test_connectors_without_batches_are_called_directly(srv, connector):
