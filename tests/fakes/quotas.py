@@ -3,8 +3,9 @@
 ``FakeUpstream.enforce_quotas("github", ...)`` turns this on per network; the fake then
 charges each answered request to a bucket (network, resource, credential) and, when it is
 spent, answers the way the real provider does (status, body and headers as documented in
-the providers' rate-limit pages; see ``../shared`` notes in the module docstrings of each
-fake). Without opting in, fakes serve without any limit, as before.
+the providers' rate-limit pages below). Without opting in, fakes serve without any limit, as
+before. GitHub GraphQL is only counted here (points from the GitHub fake's ``graphql_cost``
+hook): the GraphQL fake enforces its own per-token budget and sends its own headers.
 
 Sources of the numbers and shapes:
 - GitHub: https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api
