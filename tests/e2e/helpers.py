@@ -60,7 +60,7 @@ def link_card_for(page, account: str, settled: bool = True, timeout: int = 15000
         cond += " && linkCard.dataset.status !== 'loading'"
 
     def ready():
-        expose(page, 2, timeout / 1000)
+        expose(page, 1, timeout / 1000)
         return js(page, f"return ({cond}) ? linkCard.dataset.status : null;")
 
     return wait_until(ready, timeout / 1000, f"link card ({cond})")

@@ -133,11 +133,15 @@ a { color: #1d4ed8; }
     const later = () => { clearTimeout(timer); timer = setTimeout(close, 250); };
     wrap.addEventListener('mouseenter', open);
     wrap.addEventListener('mouseleave', later);
-    wrap.addEventListener('focusin', open);
+    let returning = false;
+    wrap.addEventListener('focusin', () => { if (!returning) open(); });
     wrap.addEventListener('focusout', (e) => { if (!wrap.contains(e.relatedTarget)) later(); });
     btn.addEventListener('click', () => (isOpen() ? close() : open()));
     wrap.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape' && isOpen()) { close(); btn.focus(); }
+      if (e.key !== 'Escape') return;
+      const inCard = card.contains(shadow.activeElement); // the page's handler may have closed it
+      close();
+      if (inCard) { returning = true; btn.focus(); returning = false; } // focus back, card stays shut
     });
     function update(result) {
       const before = statusOf(current);
@@ -178,7 +182,7 @@ a { color: #1d4ed8; }
     card.addEventListener('mouseleave', later);
     card.addEventListener('focusout', (e) => { if (!card.contains(e.relatedTarget) && e.relatedTarget !== anchor) later(); });
     card.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') { close(); hooks.leave('back'); return; }
+      if (e.key === 'Escape') { close(); hooks.leave('dismiss'); return; }
       if (e.key !== 'Tab') return;
       const items = [...card.querySelectorAll(FOCUSABLE)];
       const at = items.indexOf(shadow.activeElement);

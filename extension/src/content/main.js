@@ -12,7 +12,7 @@
   root.Candor.contentStarted = true;
 
   const INTENT_MS = 300; // pointer rest / focus time before a link's badge is asked for
-  const BACKOFF_S = [2, 4, 8, 15, 30, 30, 30, 30]; // pending answers are asked again this often
+  const BACKOFF_S = [1, 2, 4, 8, 15, 30, 30, 30]; // seconds: pending answers are asked again
   const results = new Map(); // account -> result
   const linkAccount = new WeakMap(); // <a> -> account | null
   const retryTimers = new Map(); // account -> timeout (pending link badges)
@@ -22,6 +22,7 @@
   let linkCard = null;
   let intent = null; // {a, timer}
   let skipTab = null; // the link whose next Tab goes on to the page (card already visited)
+  let quiet = null; // the link focus returns to after Escape: no card for that focus
 
   function send(msg) {
     return api.runtime.sendMessage(msg).catch(() => ({ ok: false, error: { kind: 'internal' } }));
@@ -194,8 +195,9 @@
   function leaveCard(direction) {
     const a = linkCard && linkCard.anchor();
     if (!a) return;
-    if (direction === 'back') {
+    if (direction === 'back' || direction === 'dismiss') {
       skipTab = a;
+      if (direction === 'dismiss') quiet = a; // focus returns to the link; the card stays shut
       a.focus();
       return;
     }
@@ -259,7 +261,8 @@
     document.addEventListener('focusin', (e) => {
       if (!e.isTrusted) return;
       const a = linkFrom(e.target);
-      if (a) startIntent(a);
+      if (a && quiet === a) quiet = null;
+      else if (a) startIntent(a);
     });
     document.addEventListener('focusout', (e) => {
       const a = linkFrom(e.target);
