@@ -99,7 +99,9 @@ class Connector(base.Connector):
         since = (now - timedelta(days=ENGAGEMENT_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
         status, body = self._get(f"/users/{user_id}/tweets", {
             "max_results": TIMELINE_PAGE, "exclude": "retweets,replies", "start_time": since,
-            "tweet.fields": "created_at,public_metrics,entities"})
+            # X's production OpenAPI (2.167) names this post.fields (tweet.fields before);
+            # X refuses unknown query parameters, so only the published name is sent.
+            "post.fields": "created_at,public_metrics,entities"})
         posts = body.get("data", [])  # no "data" key at all when there are no posts
         if status != 200 or (body.get("errors") and not posts) or not isinstance(posts, list):
             data.partial.append("posts")
@@ -114,8 +116,11 @@ class Connector(base.Connector):
             if created >= now - timedelta(days=RECENT_DAYS):
                 recent += 1
             m = post.get("public_metrics") or {}
-            score = sum(int(m.get(k) or 0)
-                        for k in ("like_count", "retweet_count", "reply_count", "quote_count"))
+            # X's published OpenAPI (2026) names reposts repost_count; older answers and
+            # documentation say retweet_count. Either shape counts once.
+            reposts = m.get("repost_count", m.get("retweet_count"))
+            score = int(reposts or 0) + sum(int(m.get(k) or 0)
+                                            for k in ("like_count", "reply_count", "quote_count"))
             engagements.append(float(score))
             # One observation per post: the model takes a statistic one more post can never
             # lower (an h-index), which a median of these values is not.

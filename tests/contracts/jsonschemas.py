@@ -60,3 +60,26 @@ def errors(schema: dict[str, Any], value: Any) -> list[str]:
     validator = jsonschema.Draft202012Validator(schema, format_checker=FORMATS)
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
             for e in validator.iter_errors(value)]
+
+
+def from_openapi(node: Any) -> Any:
+    """OpenAPI 3.0 schema -> JSON Schema 2020-12: ``nullable`` becomes a null type and
+    component refs point at ``$defs``; OpenAPI's non-standard formats (url, path, int32)
+    stay unchecked, as JSON Schema treats unknown formats; examples are dropped."""
+    if isinstance(node, list):
+        return [from_openapi(x) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: from_openapi(v) for k, v in node.items()
+           if k not in ("nullable", "example", "discriminator")}
+    if isinstance(out.get("$ref"), str):
+        out["$ref"] = out["$ref"].replace("#/components/schemas/", "#/$defs/")
+    if node.get("nullable") and "type" in out:
+        out["type"] = [out["type"], "null"]
+    return out
+
+
+def openapi_schema(spec: dict[str, Any], ref: dict[str, Any]) -> dict[str, Any]:
+    """A self-contained JSON Schema for ``ref`` (an OpenAPI schema object) of ``spec``."""
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$defs": from_openapi(spec["components"]["schemas"]), **from_openapi(ref)}

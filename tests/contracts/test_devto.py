@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -25,25 +24,7 @@ ARTICLES_200 = OPENAPI["paths"]["/api/articles"]["get"]["responses"]["200"]["con
     "application/json"]
 
 
-def from_openapi(node: Any) -> Any:
-    """OpenAPI 3.0 schema -> JSON Schema 2020-12: ``nullable`` becomes a null type and
-    component refs point at ``$defs``; OpenAPI's non-standard formats (url, path, int32)
-    stay unchecked, as JSON Schema treats unknown formats."""
-    if isinstance(node, list):
-        return [from_openapi(x) for x in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: from_openapi(v) for k, v in node.items() if k not in ("nullable", "example")}
-    if "$ref" in out:
-        out["$ref"] = out["$ref"].replace("#/components/schemas/", "#/$defs/")
-    if node.get("nullable") and "type" in out:
-        out["type"] = [out["type"], "null"]
-    return out
-
-
-ARTICLES = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$defs": from_openapi(OPENAPI["components"]["schemas"]),
-            **from_openapi(ARTICLES_200["schema"])}
+ARTICLES = jsonschemas.openapi_schema(OPENAPI, ARTICLES_200["schema"])
 
 
 def test_providers_own_example_validates():

@@ -22,7 +22,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 TOKEN = "fake-x-token"
-PROBLEM = "https://api.twitter.com/2/problems/"
+# Problem types as X's published OpenAPI names them (api.x.com; older answers said
+# api.twitter.com): checked by tests/contracts/test_x.py.
+PROBLEM = "https://api.x.com/2/problems/"
 
 
 def _ts(days_ago: float) -> str:
@@ -36,7 +38,7 @@ def _user(uid: str, username: str, followers: int, following: int, listed: int,
         "created_at": "2013-12-14T04:35:55.000Z", "description": "", "protected": False,
         "verified": False, "url": "", "profile_image_url": "https://pbs.twimg.com/x.jpg",
         "public_metrics": {"followers_count": followers, "following_count": following,
-                           "tweet_count": 1200, "listed_count": listed, "like_count": 300,
+                           "post_count": 1200, "listed_count": listed, "like_count": 300,
                            "media_count": 10},
     }
     user.update(extra)
@@ -58,8 +60,10 @@ BY_ID = {u["id"]: name for name, u in USERS.items()}
 
 def _post(pid: str, days: float, likes: int, rts: int, replies: int,
           tags: tuple[str, ...] = ()) -> dict:
-    post = {"id": pid, "text": "post", "created_at": _ts(days), "edit_history_tweet_ids": [pid],
-            "public_metrics": {"retweet_count": rts, "reply_count": replies,
+    # Field names as in X's published OpenAPI (repost_count, post_count, edit_history_post_ids);
+    # tests/networks/test_x.py also feeds the older retweet_count shape.
+    post = {"id": pid, "text": "post", "created_at": _ts(days), "edit_history_post_ids": [pid],
+            "public_metrics": {"repost_count": rts, "reply_count": replies,
                                "like_count": likes, "quote_count": 0, "bookmark_count": 0,
                                "impression_count": 100 * (likes + 1)}}
     if tags:
@@ -82,6 +86,21 @@ def _timeline(name: str) -> list[dict]:
     return []
 
 
+# Query parameters each route accepts (X's OpenAPI); X answers any other one with 400.
+ALLOWED = {"user": {"user.fields", "expansions", "post.fields"},
+           "posts": {"max_results", "pagination_token", "start_time", "end_time", "since_id",
+                     "until_id", "exclude", "post.fields", "expansions", "user.fields",
+                     "media.fields", "poll.fields", "place.fields"}}
+
+
+def _invalid(names: set[str]) -> tuple[int, dict[str, str], Any]:
+    return 400, {}, {"errors": [{"parameters": {n: [] for n in sorted(names)},
+                                 "message": f"The query parameter [{n}] is not one of the "
+                                            "allowed parameters"} for n in sorted(names)],
+                     "title": "Invalid Request", "type": PROBLEM + "invalid-request",
+                     "detail": "One or more parameters to your request was invalid."}
+
+
 def _not_found(name: str) -> dict:
     return {"errors": [{"value": name, "detail": f"Could not find user with username: "
                         f"[{name}].", "title": "Not Found Error", "resource_type": "user",
@@ -95,6 +114,9 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]
         return 401, {}, {"title": "Unauthorized", "type": "about:blank", "status": 401,
                          "detail": "Unauthorized"}
     parts = path.strip("/").split("/")
+    route = "user" if parts[:3] == ["users", "by", "username"] else "posts"
+    if set(query) - ALLOWED[route]:
+        return _invalid(set(query) - ALLOWED[route])
     if parts[:3] == ["users", "by", "username"] and len(parts) == 4:
         name = parts[3].lower()
         if name == "ratelimited":
@@ -111,15 +133,20 @@ def respond(path: str, query: dict[str, list[str]], headers: dict[str, str]
                                          "not-found"}]}
         if name == "gone":
             return 404, {}, {"title": "Not Found Error", "status": 404, "type": PROBLEM +
-                             "resource-not-found", "detail": f"Could not find user: [{name}]."}
+                             "resource-not-found", "detail": f"Could not find user: [{name}].",
+                             "resource_type": "user", "parameter": "username", "value": name,
+                             "resource_id": name}
         if name in USERS:
             return 200, {}, {"data": USERS[name]}
         return 200, {}, _not_found(name)
     if parts[0] == "users" and len(parts) == 3 and parts[2] == "tweets":
         name = BY_ID.get(parts[1], "")
-        if name == "locked":
-            return 401, {}, {"title": "Authorization Error", "status": 401,
-                             "detail": "Sorry, you are not authorized to see the Tweets."}
+        if name == "locked":  # protected posts: 200 with a typed problem and no data
+            return 200, {}, {"errors": [{
+                "type": PROBLEM + "not-authorized-for-resource", "title": "Authorization Error",
+                "detail": "Sorry, you are not authorized to see the Posts of this User.",
+                "resource_type": "user", "resource_id": parts[1], "parameter": "id",
+                "value": parts[1], "section": "data"}]}
         start = (query.get("start_time") or [""])[0]
         posts = [p for p in _timeline(name) if not start or p["created_at"] >= start]
         posts = posts[:int((query.get("max_results") or ["10"])[0])]

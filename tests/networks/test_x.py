@@ -97,3 +97,25 @@ def test_invalid_handles_make_no_request(conn, upstream_server, handle):
     with pytest.raises(InvalidHandle):
         conn.validate(handle)
     assert sum(upstream_server.hits.values()) == 0
+
+
+def test_older_retweet_count_shape_counts_the_same(conn, monkeypatch):
+    """X's production spec says repost_count; answers shaped as before (retweet_count)
+    give the same evidence."""
+    from tests.fakes import x as fake
+
+    new = fetch(conn, "octocat")
+    original = fake._timeline
+
+    def old_shape(name):
+        posts = original(name)
+        for post in posts:
+            metrics = post["public_metrics"]
+            metrics["retweet_count"] = metrics.pop("repost_count")
+        return posts
+
+    monkeypatch.setattr(fake, "_timeline", old_shape)
+    old = fetch(conn, "octocat")
+    assert obs(old, "engagement_per_post") == obs(new, "engagement_per_post") == 20
+    assert sorted(o.value for o in old.observations if o.signal == "post_engagement") == \
+        sorted(o.value for o in new.observations if o.signal == "post_engagement")
