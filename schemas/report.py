@@ -60,6 +60,9 @@ class Exclusion(Schema):
 class Degraded(Schema):
     network = fields.String(required=True)
     reason = fields.String(allow_none=True)
+    retry_at = fields.String(metadata={"description": (
+        "for reason rate_limited: when the network's quota resets (ISO 8601, UTC); nothing "
+        "is sent to it before then")})
 
 
 class Tip(Schema):

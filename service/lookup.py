@@ -97,7 +97,11 @@ def _fetch(target: Target, settings: Settings, upstream: Upstream,
         # Cold subjects of this network arriving together share one fetch_many call.
         data = coalesce.fetch(connector, target.handle, now=now)
     except UpstreamError as exc:
-        return scoring.NetworkInput(data=None, status="failed", reason=exc.kind, **base)
+        retry_at = None
+        if exc.kind == "rate_limited" and exc.retry_at:  # say when the quota resets
+            retry_at = datetime.fromtimestamp(exc.retry_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return scoring.NetworkInput(data=None, status="failed", reason=exc.kind,
+                                    retry_at=retry_at, **base)
     if data.status != "found":
         return scoring.NetworkInput(data=None, status=data.status, reason=None, **base)
     return scoring.NetworkInput(data=data, status="found", **base)

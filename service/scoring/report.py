@@ -32,6 +32,8 @@ class NetworkInput:
     # for status "unverified" (never counted, no data), what would verify it.
     verified_by: str | None = None
     how_to_verify: str | None = None
+    # For reason "rate_limited": when the network's quota resets (ISO 8601, UTC).
+    retry_at: str | None = None
 
     @property
     def account(self) -> str:
@@ -131,7 +133,8 @@ def build_report(subject: str, role: str, networks: list[NetworkInput], *, now: 
         "computed_at": iso_z(now),
         "stale": None,
         "degraded": [
-            {"network": n.network, "reason": n.reason or "upstream failed"}
+            {"network": n.network, "reason": n.reason or "upstream failed",
+             **({"retry_at": n.retry_at} if n.retry_at else {})}
             for n in inputs
             if n.status == "failed"
         ],
@@ -250,7 +253,10 @@ def _caveats(inputs, results, role, status, confidence, excl, now) -> list[dict]
         elif n.status == "not_configured":
             add("network_not_configured", account=n.account)
         elif n.status == "failed":
-            add("network_failed", account=n.account, reason=n.reason or "upstream failed")
+            reason = n.reason or "upstream failed"
+            if n.retry_at:
+                reason = f"{reason}: our quota for it resets at {n.retry_at}"
+            add("network_failed", account=n.account, reason=reason)
         elif n.status == "unverified":
             add("not_verified", account=n.account, how=n.how_to_verify or "")
         elif n.status != "found":
