@@ -187,3 +187,29 @@ def test_memory_and_redis_stores_agree(redis_url):
         store.correct("b", 10, 9, None, 60, 100.0)
         assert store.take("b", 9, 10, 60, 0.0, 100.0).ok
         assert store.take("b", 1, 10, 60, 0.0, 161.0).remaining == 9  # window passed
+
+
+def test_post_sends_json_and_is_counted_on_the_graphql_budget(srv):
+    srv.expect_request("/graphql", method="POST", json={"query": "{ viewer { login } }"}) \
+        .respond_with_response(Response('{"data": {}}', content_type="application/json",
+                                        headers={"x-ratelimit-remaining": "0",
+                                                 "x-ratelimit-resource": "graphql",
+                                                 "x-ratelimit-reset": str(int(time.time()) + 600)}))
+    up = Upstream(Settings())
+    headers = {"Authorization": "Bearer t"}
+    resp = up.post(srv.url_for("/graphql"), network="github",
+                   json_body={"query": "{ viewer { login } }"}, headers=headers)
+    assert resp.status == 200 and resp.json() == {"data": {}}
+    with pytest.raises(UpstreamError) as caught:  # GitHub said 0 points left
+        up.post(srv.url_for("/graphql"), network="github", json_body={"query": "{}"},
+                headers=headers)
+    assert caught.value.kind == "rate_limited"
+    assert len(srv.log) == 1
+
+
+def test_a_redis_cache_url_shares_the_budget(redis_url):
+    from tests.redis_isolation import ping_or_missing
+
+    ping_or_missing()
+    assert isinstance(Budget.from_settings(Settings(cache_url=redis_url)).store, RedisQuotaStore)
+    assert isinstance(Budget.from_settings(Settings()).store, MemoryQuotaStore)
