@@ -75,6 +75,12 @@ def test_fake_orgs_are_organization_simple(login):
     assert orgs and all(problems("organization-simple", o) == [] for o in orgs)
 
 
+@pytest.mark.parametrize("login", sorted(fake.SOCIAL))
+def test_fake_social_accounts_are_social_accounts(login):
+    accounts = served(f"/users/{login}/social_accounts")
+    assert accounts and all(problems("social-account", a) == [] for a in accounts)
+
+
 @pytest.mark.parametrize("login", sorted(fake.EVENTS))
 def test_fake_events_match_the_description(login):
     for event in served(f"/users/{login}/events/public"):
