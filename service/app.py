@@ -59,7 +59,10 @@ def create_app(settings: Settings | None = None) -> Flask:
             "Candor: an honest professional-influence score from public activity. Every "
             "number comes with its breakdown and with what it does not measure.")}},
     )
-    upstream = Upstream(settings)
+    from service.quota import Budget
+
+    # One quota budget for every worker of the machine (files) or every instance (Redis).
+    upstream = Upstream(settings, budget=Budget.for_service(settings))
     cache = ReportCache.from_settings(settings)
     database = Database(settings)
     app.extensions["candor"] = Services(

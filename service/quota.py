@@ -8,8 +8,10 @@ refused (that is how an IP gets banned).
 - Limits are the providers' published ones (:data:`PUBLISHED`), per network, resource and
   credential (anonymous or a token/key). Buckets are per API host and credential, so a
   token's budget is its own and every Mastodon instance has its own.
-- Counts live in Redis when ``CANDOR_CACHE_URL=redis://…`` (all instances share one budget)
-  and in process otherwise (:mod:`service.quota_store`).
+- Counts live in Redis when ``CANDOR_CACHE_URL=redis://…`` (all instances share one budget);
+  on the embedded default the service keeps them in files in the instance folder (all
+  workers of the machine share them); code that builds its own ``Upstream`` (tests, the CLI)
+  counts in process (:mod:`service.quota_store`).
 - The providers' own numbers win: ``X-RateLimit-Remaining``/``-Reset`` (GitHub, Mastodon),
   ``RateLimit-*`` (GitLab) and Stack Exchange's ``quota_remaining`` replace the local count.
 - Priority: a request is ``interactive`` (a badge hovered, a self-check: the default) or
@@ -28,10 +30,11 @@ import time
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from service.quota_store import MemoryQuotaStore, QuotaStore, RedisQuotaStore
+from service.quota_store import FileQuotaStore, MemoryQuotaStore, QuotaStore, RedisQuotaStore
 from service.upstream_rates import reset_epoch
 
 RESERVE = 0.2  # share of each window only interactive requests may spend
@@ -162,10 +165,20 @@ class Budget:
 
     @classmethod
     def from_settings(cls, settings: Any) -> Budget:
+        """Redis with a ``redis://`` cache, else this process alone (tests, the CLI)."""
         url = getattr(settings, "cache_url", None) or ""
         if url.startswith(("redis://", "rediss://", "unix://")):
             return cls(RedisQuotaStore(url))
         return cls()
+
+    @classmethod
+    def for_service(cls, settings: Any) -> Budget:
+        """The running service's budget: Redis with a ``redis://`` cache, else files in the
+        instance folder, so every gunicorn worker of the machine spends one budget."""
+        budget = cls.from_settings(settings)
+        if isinstance(budget.store, MemoryQuotaStore):
+            budget = cls(FileQuotaStore(Path(settings.instance_path) / "quota"))
+        return budget
 
     def take(self, network: str, url: str, headers: Mapping[str, str],
              method: str = "GET") -> Ticket | None:

@@ -1,4 +1,5 @@
-"""Where quota budgets are counted: in process, or in Redis so every instance shares them.
+"""Where quota budgets are counted: in process, in files shared by one machine's workers, or
+in Redis so every instance shares them.
 
 A bucket is one provider limit as it applies to us (network, resource, API host,
 credential). Its state is ``used`` units, the provider's ``limit`` and the epoch second the
@@ -13,9 +14,16 @@ window ``reset``\\ s. Two operations, both atomic:
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import hashlib
+import json
 import logging
+import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 log = logging.getLogger(__name__)
@@ -73,6 +81,59 @@ class MemoryQuotaStore:
             if reset is not None and reset > now:
                 state[2] = reset
             state[0] = max(0.0, state[1] - remaining)
+
+
+class FileQuotaStore:
+    """Shared by the worker processes of one machine (the embedded default, beside the file
+    cache): one small JSON file per bucket, read and rewritten under ``flock``."""
+
+    def __init__(self, directory: str | os.PathLike[str]):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.fallback = MemoryQuotaStore()
+
+    @contextlib.contextmanager
+    def _locked(self, bucket: str) -> Iterator[list[float] | None]:
+        name = hashlib.sha256(bucket.encode()).hexdigest()[:32] + ".json"
+        fd = os.open(self.directory / name, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+            try:
+                state = json.loads(handle.read() or "null")
+            except ValueError:
+                state = None  # a torn write by a killed process: start the bucket afresh
+            box = [state if isinstance(state, list) and len(state) == 3 else None]
+            yield box
+            handle.seek(0)
+            handle.truncate()
+            handle.write(json.dumps(box[0]))
+
+    def take(self, bucket: str, cost: int, limit: int, window: float, reserve: float,
+             now: float) -> Taken:
+        try:
+            with self._locked(bucket) as box:
+                mem = MemoryQuotaStore()
+                if box[0] is not None:
+                    mem._state[bucket] = [float(x) for x in box[0]]
+                taken = mem.take(bucket, cost, limit, window, reserve, now)
+                box[0] = mem._state[bucket]
+                return taken
+        except OSError as exc:
+            log.warning("quota directory unusable, counting in process: %s", exc)
+            return self.fallback.take(bucket, cost, limit, window, reserve, now)
+
+    def correct(self, bucket: str, limit: int | None, remaining: int, reset: float | None,
+                window: float, now: float) -> None:
+        try:
+            with self._locked(bucket) as box:
+                mem = MemoryQuotaStore()
+                if box[0] is not None:
+                    mem._state[bucket] = [float(x) for x in box[0]]
+                mem.correct(bucket, limit, remaining, reset, window, now)
+                box[0] = mem._state[bucket]
+        except OSError as exc:
+            log.warning("quota directory unusable, counting in process: %s", exc)
+            self.fallback.correct(bucket, limit, remaining, reset, window, now)
 
 
 # KEYS[1] bucket hash; ARGV: cost, limit, window, reserve, now.

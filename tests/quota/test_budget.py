@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from service import quota
 from service.config import Settings
 from service.quota import Budget, QuotaSpent
-from service.quota_store import MemoryQuotaStore, RedisQuotaStore
+from service.quota_store import FileQuotaStore, MemoryQuotaStore, RedisQuotaStore
 from service.upstream import Upstream, UpstreamError
 
 
@@ -176,11 +176,11 @@ def test_redis_budget_is_shared_by_every_instance(redis_url):
     assert second.take("stackoverflow", url, {}) is not None
 
 
-def test_memory_and_redis_stores_agree(redis_url):
+def test_memory_redis_and_file_stores_agree(redis_url, tmp_path):
     from tests.redis_isolation import ping_or_missing
 
     ping_or_missing()
-    for store in (MemoryQuotaStore(), RedisQuotaStore(redis_url)):
+    for store in (MemoryQuotaStore(), RedisQuotaStore(redis_url), FileQuotaStore(tmp_path)):
         results = [store.take("b", 3, 10, 60, 0.2, 100.0).ok for _ in range(4)]
         assert results == [True, True, False, False]  # 6 used; 3 more would leave 1 < 2
         assert store.take("b", 3, 10, 60, 0.0, 100.0).ok  # interactive may use the reserve
@@ -213,3 +213,26 @@ def test_a_redis_cache_url_shares_the_budget(redis_url):
     ping_or_missing()
     assert isinstance(Budget.from_settings(Settings(cache_url=redis_url)).store, RedisQuotaStore)
     assert isinstance(Budget.from_settings(Settings()).store, MemoryQuotaStore)
+
+
+def test_the_file_store_is_one_budget_for_every_worker_process(tmp_path):
+    """Four processes (gunicorn workers on the embedded default) race for 60 units: exactly
+    60 are granted between them."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from service.quota_store import FileQuotaStore; "
+            "s = FileQuotaStore(sys.argv[1]); "
+            "print(sum(s.take('github:core:h:anon', 1, 60, 3600, 0.0, 1e9).ok "
+            "for _ in range(30)))")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(tmp_path)],
+                              stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    granted = [int(p.communicate(timeout=60)[0]) for p in procs]
+    assert sum(granted) == 60, granted
+
+
+def test_the_service_counts_in_the_instance_folder(tmp_path):
+    budget = Budget.for_service(Settings(instance_path=tmp_path))
+    assert isinstance(budget.store, FileQuotaStore)
+    budget.take("github", "https://api.github.com/users/a", {})
+    assert list((tmp_path / "quota").iterdir())
