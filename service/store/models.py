@@ -19,9 +19,11 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -75,25 +77,37 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class HistorySubject(Base):
+    """A subject and role that has history: the compact key its history rows refer to (the
+    long ``network:handle`` string is stored once, not in every day's row and index)."""
+
+    __tablename__ = "history_subjects"
+    __table_args__ = (UniqueConstraint("subject", "role", name="uq_history_subjects_subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(String(SUBJECT_LEN))
+    role: Mapped[str] = mapped_column(String(64))
+
+
 class Snapshot(Base):
     """One history point per subject, role and UTC day: score, band and per-network scores.
 
-    Nothing else of the report is kept per day (data minimization: about 100 bytes a
-    subject-day, measured by ``bench/snapshot_bytes.py``); the one latest full report lives
-    in :class:`LatestReport`. A later report on the same day replaces the earlier one (see
-    ``snapshots.save``). The key is the primary key: no surrogate id, no second index.
+    Nothing else of the report is kept per day (data minimization: under 200 bytes a
+    subject-day with its index, measured by ``bench/snapshot_bytes.py``); the one latest full
+    report lives in :class:`LatestReport`. A later report on the same day replaces the
+    earlier one (see ``snapshots.save``).
     """
 
     __tablename__ = "history_days"
 
-    subject: Mapped[str] = mapped_column(String(SUBJECT_LEN), primary_key=True)
-    role: Mapped[str] = mapped_column(String(64), primary_key=True)
+    subject_id: Mapped[int] = mapped_column(
+        ForeignKey("history_subjects.id", ondelete="CASCADE"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     status: Mapped[str] = mapped_column(String(32))
-    score: Mapped[int | None] = mapped_column(Integer)
-    band_low: Mapped[int | None] = mapped_column(Integer)
-    band_high: Mapped[int | None] = mapped_column(Integer)
-    # {"github": 71.2, "stackoverflow": 55.0}: enough for the history chart.
+    score: Mapped[int | None] = mapped_column(SmallInteger)
+    band_low: Mapped[int | None] = mapped_column(SmallInteger)
+    band_high: Mapped[int | None] = mapped_column(SmallInteger)
+    # {"github": 71.2, "stackoverflow": 55.0}: counted networks only, for the history chart.
     network_scores: Mapped[dict[str, Any]] = mapped_column(JSON)
     model_version: Mapped[str] = mapped_column(String(64))
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -14,7 +14,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from service.store._upsert import insert_for
-from service.store.models import AccountAlias, LatestReport, Mention, OptOut, Snapshot, utcnow
+from service.store.models import AccountAlias, Mention, OptOut, utcnow
 
 
 def names_of(session: Session, accounts: Iterable[str]) -> set[str]:
@@ -68,12 +68,12 @@ def opt_out(session: Session, subject: str) -> list[str]:
     session.execute(stmt.on_conflict_do_nothing(index_elements=[OptOut.subject]))
     names = names_of(session, [subject])
     # Opt-out takes effect everywhere at once: no history is kept for an opted-out subject.
-    session.execute(delete(Snapshot).where(Snapshot.subject.in_(names)))
-    session.execute(delete(LatestReport).where(LatestReport.subject.in_(names)))
+    from service.store.snapshots import delete_subject, forget_account
+
+    for name in names:
+        delete_subject(session, name)
     holders = sorted(set(session.scalars(select(Mention.subject).where(
         Mention.account.in_(names)))) - names)
-    from service.store.snapshots import forget_account
-
     for name in names:
         forget_account(session, name, holders)
     return sorted(set(holders) | names)

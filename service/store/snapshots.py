@@ -1,7 +1,8 @@
 """Score history and the one latest report per subject.
 
 History keeps, per subject, role and UTC day, only the numbers: status, score, band,
-per-network scores and the model version (``history_days``, about 100 bytes a day). The
+per-network scores and the model version (``history_days``, keyed by a compact id from
+``history_subjects``: under 200 bytes a subject-day with its index). The
 full report is kept once per subject and role, the latest (``latest_reports``): it is what
 the service answers, marked stale, when the cache and the networks are unavailable.
 
@@ -15,11 +16,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from service.store._upsert import insert_for
-from service.store.models import LatestReport, Snapshot
+from service.store.models import HistorySubject, LatestReport, Snapshot
 from service.store.optouts import blocked
 
 # Columns the day's latest report overwrites; the key (subject, role, day) stays.
@@ -41,7 +42,7 @@ def report_accounts(report: dict[str, Any]) -> list[str]:
 
 def _columns(report: dict[str, Any], role: str) -> dict[str, Any]:
     try:
-        subject = report["subject"]
+        report["subject"]  # noqa: B018 - required (the KeyError names it)
         status = report["status"]
         computed_at = _parse_time(report["computed_at"])
         model_version = report["model_version"]
@@ -53,13 +54,27 @@ def _columns(report: dict[str, Any], role: str) -> dict[str, Any]:
                        else None)
         for n in report.get("networks") or []
         if "network" in n and n.get("status") != "unverified"
+        and n.get("network_score") is not None
     }
     return {
-        "subject": subject, "role": role, "day": computed_at.date(), "status": status,
+        "day": computed_at.date(), "status": status,
         "score": report.get("score"), "band_low": band.get("low"),
         "band_high": band.get("high"), "network_scores": networks,
         "model_version": model_version, "computed_at": computed_at,
     }
+
+
+def _subject_id(session: Session, subject: str, role: str) -> int:
+    stmt = insert_for(session, HistorySubject).values(subject=subject, role=role)
+    session.execute(stmt.on_conflict_do_nothing(
+        index_elements=[HistorySubject.subject, HistorySubject.role]))
+    return session.scalar(select(HistorySubject.id).where(
+        HistorySubject.subject == subject, HistorySubject.role == role))
+
+
+def _ids(subjects: Any) -> Any:
+    """The history ids of ``subjects`` (a list or a SELECT of subjects), every role."""
+    return select(HistorySubject.id).where(HistorySubject.subject.in_(subjects))
 
 
 def save(session: Session, report: dict[str, Any], *, role: str) -> bool:
@@ -71,17 +86,19 @@ def save(session: Session, report: dict[str, Any], *, role: str) -> bool:
     opted-out subjects, or holding any opted-out account, are never stored.
     """
     values = _columns(report, role)
+    subject = report["subject"]
     accounts = report_accounts(report)
     if values["status"] == "opted_out" or blocked(session, accounts):
         return False
+    values["subject_id"] = _subject_id(session, subject, role)
     stmt = insert_for(session, Snapshot).values(**values)
     session.execute(stmt.on_conflict_do_update(
-        index_elements=[Snapshot.subject, Snapshot.role, Snapshot.day],
+        index_elements=[Snapshot.subject_id, Snapshot.day],
         set_={name: stmt.excluded[name] for name in _UPDATED},
         where=Snapshot.computed_at <= stmt.excluded.computed_at,
     ))
     latest = insert_for(session, LatestReport).values(
-        subject=values["subject"], role=role, computed_at=values["computed_at"], report=report,
+        subject=subject, role=role, computed_at=values["computed_at"], report=report,
         accounts=accounts)
     session.execute(latest.on_conflict_do_update(
         index_elements=[LatestReport.subject, LatestReport.role],
@@ -94,8 +111,8 @@ def save(session: Session, report: dict[str, Any], *, role: str) -> bool:
 def history(session: Session, subject: str, role: str, limit: int = 365) -> list[dict[str, Any]]:
     """The last ``limit`` days with a snapshot, oldest first."""
     rows = session.scalars(
-        select(Snapshot)
-        .where(Snapshot.subject == subject, Snapshot.role == role)
+        select(Snapshot).join(HistorySubject, HistorySubject.id == Snapshot.subject_id)
+        .where(HistorySubject.subject == subject, HistorySubject.role == role)
         .order_by(Snapshot.day.desc())
         .limit(limit)
     ).all()
@@ -124,7 +141,9 @@ def latest(session: Session, subject: str, role: str) -> dict[str, Any] | None:
 
 def delete_subject(session: Session, subject: str) -> int:
     """Delete every history point and latest report of ``subject`` (all roles)."""
-    days = session.execute(delete(Snapshot).where(Snapshot.subject == subject)).rowcount or 0
+    days = session.execute(delete(Snapshot).where(
+        Snapshot.subject_id.in_(_ids([subject])))).rowcount or 0
+    session.execute(delete(HistorySubject).where(HistorySubject.subject == subject))
     session.execute(delete(LatestReport).where(LatestReport.subject == subject))
     return days
 
@@ -142,7 +161,8 @@ def forget_account(session: Session, account: str, subjects: list[str]) -> int:
         if account in (row.accounts or []):
             session.delete(row)
             gone += 1
-            for day in session.scalars(select(Snapshot).where(Snapshot.subject == row.subject)):
+            for day in session.scalars(select(Snapshot).where(
+                    Snapshot.subject_id.in_(_ids([row.subject])))):
                 if network in (day.network_scores or {}):
                     day.network_scores = {k: v for k, v in day.network_scores.items()
                                           if k != network}
@@ -158,7 +178,8 @@ def purge_history(session: Session, *, unclaimed_before: date) -> tuple[int, int
 
     claimed = claimed_accounts_query()
     days = session.execute(delete(Snapshot).where(
-        Snapshot.day < unclaimed_before, Snapshot.subject.not_in(claimed)))
+        Snapshot.day < unclaimed_before,
+        Snapshot.subject_id.not_in(_ids(claimed))))
     cutoff = datetime(unclaimed_before.year, unclaimed_before.month, unclaimed_before.day,
                       tzinfo=UTC)
     reports = session.execute(delete(LatestReport).where(
@@ -170,15 +191,9 @@ def purge_history(session: Session, *, unclaimed_before: date) -> tuple[int, int
     return days.rowcount or 0, reports.rowcount or 0
 
 
-def stored_subjects(session: Session) -> list[str]:
-    """Every subject with stored history or a latest report."""
-    a = select(Snapshot.subject).distinct()
-    b = select(LatestReport.subject).distinct()
-    return sorted(set(session.scalars(a)) | set(session.scalars(b)))
-
-
 def count_days(session: Session, subject: str | None = None) -> int:
+    """How many history points are stored (of ``subject``, or of everyone)."""
     query = select(func.count()).select_from(Snapshot)
     if subject is not None:
-        query = query.where(or_(Snapshot.subject == subject))
+        query = query.where(Snapshot.subject_id.in_(_ids([subject])))
     return session.scalar(query) or 0

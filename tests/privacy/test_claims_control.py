@@ -21,7 +21,8 @@ def test_a_new_verified_claim_revokes_the_old_one_with_notice(deployment, person
     # The revoked token unlocks nothing but that notice: no opt-out, no log, no links.
     assert reader.post("/v1/me/opt-out", headers=auth(first)).status_code == 401
     assert reader.get("/v1/me/access-log", headers=auth(first)).status_code == 401
-    assert reader.put("/v1/me/links", headers=auth(first), json={}).status_code == 401
+    assert reader.put("/v1/me/links", headers=auth(first),
+                      json={"accounts": []}).status_code == 401
     new = person.get("/v1/me", headers=auth(second)).get_json()
     assert new["status"] == "verified" and new["expires_at"]
     assert [n["code"] for n in new["notices"]] == ["claim_replaced"]

@@ -10,7 +10,7 @@ import time
 
 from sqlalchemy import select
 
-from service.store.models import AccountAlias, LatestReport, Snapshot
+from service.store.models import AccountAlias, HistorySubject, LatestReport, Snapshot
 from tests.privacy.conftest import LURKER_DID, auth, claim_bluesky
 
 LURKER = "bluesky:lurker.bsky.social"
@@ -41,6 +41,12 @@ def _lookup(deployment, raw: str, accounts: list[str], purpose: str = "hiring") 
     raise AssertionError("lookup not done in 30 s")
 
 
+def _days(session, subject: str) -> list:
+    return session.scalars(select(Snapshot).join(
+        HistorySubject, HistorySubject.id == Snapshot.subject_id).where(
+        HistorySubject.subject == subject)).all()
+
+
 def _mentions_lurker(body: bytes | str) -> bool:
     text = body if isinstance(body, str) else body.decode()
     return "lurker" in text or LURKER_DID in text
@@ -49,7 +55,8 @@ def _mentions_lurker(body: bytes | str) -> bool:
 def _stored_text(database) -> str:
     with database.session() as session:
         rows = [r.report for r in session.scalars(select(LatestReport))]
-        rows += [[s.subject, s.network_scores] for s in session.scalars(select(Snapshot))]
+        rows += [[h.subject, h.role] for h in session.scalars(select(HistorySubject))]
+        rows += [s.network_scores for s in session.scalars(select(Snapshot))]
     return json.dumps(rows)
 
 
@@ -121,7 +128,7 @@ def test_extra_accounts_never_rewrite_history_or_fallback(deployment, personas):
     plain = reader.get("/v1/reports/github/mallory").get_json()
     with deployment.database.session() as session:
         before = session.get(LatestReport, ("github:mallory", "general")).report
-        days = session.scalars(select(Snapshot).where(Snapshot.subject == "github:mallory")).all()
+        days = _days(session, "github:mallory")
         assert len(days) == 1
     assert before == plain
     # jskeet's accounts verify for jskeet only; handed to mallory's report they buy nothing
@@ -132,7 +139,7 @@ def test_extra_accounts_never_rewrite_history_or_fallback(deployment, personas):
     assert r.get_json()["score"] == plain["score"]
     with deployment.database.session() as session:
         assert session.get(LatestReport, ("github:mallory", "general")).report == before
-        again = session.scalars(select(Snapshot).where(Snapshot.subject == "github:mallory")).all()
+        again = _days(session, "github:mallory")
         assert [(d.day, d.score, d.computed_at) for d in again] == \
             [(d.day, d.score, d.computed_at) for d in days]
     history = reader.get("/v1/reports/github/mallory/history").get_json()

@@ -5,10 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from sqlalchemy import func, select
 
 from service.store import optouts, snapshots
-from service.store.models import Snapshot
 from tests.store.reports import report
 
 ROLE = "engineering"
@@ -16,9 +14,7 @@ ROLE = "engineering"
 
 def _count(db, subject: str = "github:octocat") -> int:
     with db.session() as s:
-        return s.scalar(
-            select(func.count()).select_from(Snapshot).where(Snapshot.subject == subject)
-        )
+        return snapshots.count_days(s, subject)
 
 
 def test_two_saves_on_one_day_keep_one_row_and_the_latest_wins(db):

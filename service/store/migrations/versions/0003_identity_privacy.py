@@ -6,9 +6,10 @@ Revises: 0002_key_limit
 Create Date: 2026-12-01
 
 ``snapshots`` held the full report for every subject-day (5-15 KB each). It is split into
-``history_days`` (score, band, per-network scores and model version: about 100 bytes a
-subject-day, no surrogate id) and ``latest_reports`` (the one latest full report per subject
-and role, for the fallback when the cache is down). Existing rows are carried over: every
+``history_days`` (score, band, per-network scores and model version, keyed by a compact
+``history_subjects`` id: under 200 bytes a subject-day with its index) and
+``latest_reports`` (the one latest full report per subject and role, for the fallback when
+the cache is down). Existing rows are carried over: every
 day's numbers, and the newest report of each subject and role.
 """
 
@@ -34,18 +35,28 @@ def _ts() -> sa.DateTime:
 
 def upgrade() -> None:
     op.create_table(
-        "history_days",
+        "history_subjects",
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("subject", SUBJECT, nullable=False),
         sa.Column("role", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_history_subjects")),
+        sa.UniqueConstraint("subject", "role", name="uq_history_subjects_subject"),
+    )
+    op.create_table(
+        "history_days",
+        sa.Column("subject_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=32), nullable=False),
-        sa.Column("score", sa.Integer(), nullable=True),
-        sa.Column("band_low", sa.Integer(), nullable=True),
-        sa.Column("band_high", sa.Integer(), nullable=True),
+        sa.Column("score", sa.SmallInteger(), nullable=True),
+        sa.Column("band_low", sa.SmallInteger(), nullable=True),
+        sa.Column("band_high", sa.SmallInteger(), nullable=True),
         sa.Column("network_scores", sa.JSON(), nullable=False),
         sa.Column("model_version", sa.String(length=64), nullable=False),
         sa.Column("computed_at", _ts(), nullable=False),
-        sa.PrimaryKeyConstraint("subject", "role", "day", name=op.f("pk_history_days")),
+        sa.ForeignKeyConstraint(["subject_id"], ["history_subjects.id"],
+                                name=op.f("fk_history_days_subject_id_history_subjects"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("subject_id", "day", name=op.f("pk_history_days")),
     )
     op.create_table(
         "latest_reports",
@@ -84,10 +95,18 @@ def upgrade() -> None:
             "network_scores", "model_version", "computed_at")),
         sa.column("report", sa.JSON()))
     bind = op.get_bind()
-    cols = ["subject", "role", "day", "status", "score", "band_low", "band_high",
-            "network_scores", "model_version", "computed_at"]
-    history = sa.table("history_days", *(sa.column(c) for c in cols))
-    bind.execute(history.insert().from_select(cols, sa.select(*(old.c[c] for c in cols))))
+    subjects = sa.table("history_subjects", sa.column("id"), sa.column("subject"),
+                        sa.column("role"))
+    bind.execute(subjects.insert().from_select(
+        ["subject", "role"], sa.select(old.c.subject, old.c.role).distinct()))
+    cols = ["day", "status", "score", "band_low", "band_high", "network_scores",
+            "model_version", "computed_at"]
+    history = sa.table("history_days", sa.column("subject_id"), *(sa.column(c) for c in cols))
+    bind.execute(history.insert().from_select(
+        ["subject_id", *cols],
+        sa.select(subjects.c.id, *(old.c[c] for c in cols)).select_from(old.join(
+            subjects, sa.and_(subjects.c.subject == old.c.subject,
+                              subjects.c.role == old.c.role)))))
     # The newest report of each subject and role becomes its one latest report.
     newest = (sa.select(old.c.subject, old.c.role, sa.func.max(old.c.day).label("day"))
               .group_by(old.c.subject, old.c.role).subquery())
@@ -130,8 +149,8 @@ def downgrade() -> None:
                       sa.column("computed_at"), sa.column("report", sa.JSON()))
     snap = sa.table("snapshots", *(sa.column(c) for c in (
         "subject", "role", "day", "status", "score", "band_low", "band_high",
-        "network_scores", "model_version", "calibration_version", "computed_at")),
-        sa.column("report", sa.JSON()))
+        "model_version", "calibration_version", "computed_at")),
+        sa.column("network_scores", sa.JSON()), sa.column("report", sa.JSON()))
     bind = op.get_bind()
     for subject, role, computed_at, report in bind.execute(sa.select(latest)).all():
         band = report.get("band") or {}
@@ -155,3 +174,4 @@ def downgrade() -> None:
     op.drop_table("account_aliases")
     op.drop_table("latest_reports")
     op.drop_table("history_days")
+    op.drop_table("history_subjects")
