@@ -6,7 +6,8 @@ import json
 
 from tests.e2e.conftest import expose, wait_until
 
-ROOTS = """const roots = ((window.__candor && window.__candor.roots) || []).filter(r => r.host.isConnected);
+ROOTS = """const roots = ((window.__candor && window.__candor.roots) || [])
+  .filter(r => r.host.isConnected);
 const badgeRoot = roots.find(r => r.querySelector('.badge'));
 const linkRoot = roots.find(r => !r.querySelector('.badge'));
 const badge = badgeRoot && badgeRoot.querySelector('.badge');
@@ -39,7 +40,8 @@ def badge_status(page, not_in=("loading",), account: str | None = None,
 
 
 def center(page, expr: str) -> tuple[float, float]:
-    r = js(page, f"const r = ({expr}).getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];")
+    r = js(page, f"const r = ({expr}).getBoundingClientRect();"
+                 "return [r.x + r.width / 2, r.y + r.height / 2];")
     return r[0], r[1]
 
 

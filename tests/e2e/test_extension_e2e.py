@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import AXE, accessible_name, expose, fixture_page, shoot, wait_until
+from tests.e2e.conftest import AXE, accessible_name, fixture_page, shoot, wait_until
 from tests.e2e.helpers import badge_status, card_text, hover_badge, js, wait_js
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,8 @@ def axe_violations(page) -> list[str]:
     found = page.evaluate("""async () => {
         const hosts = window.__candor.roots.filter(r => r.host.isConnected).map(r => r.host);
         const res = await axe.run({ include: hosts }, { resultTypes: ["violations"] });
-        return res.violations.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.html).join(" | ")})`);
+        return res.violations.map(v =>
+            `${v.id}: ${v.help} (${v.nodes.map(n => n.html).join(" | ")})`);
     }""")
     return found
 
@@ -55,11 +56,14 @@ def caveat_on_top(page) -> dict:
             return { host: top === badgeRoot.host, inCard: Boolean(inner && card.contains(inner)),
                      what: top ? top.tagName + '.' + top.className : null };
         });
-        return { hits, inViewport: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth,
+        const b = badge.getBoundingClientRect();
+        return { hits,
+                 inViewport: r.top >= 0 && r.left >= 0
+                             && r.bottom <= innerHeight && r.right <= innerWidth,
                  inCard: r.top >= c.top && r.bottom <= c.bottom, scrolled: card.scrollTop,
                  topLayer: card.matches(':popover-open'),
-                 coversBadge: !(c.bottom <= badge.getBoundingClientRect().top || c.top >= badge.getBoundingClientRect().bottom
-                                || c.right <= badge.getBoundingClientRect().left || c.left >= badge.getBoundingClientRect().right),
+                 coversBadge: !(c.bottom <= b.top || c.top >= b.bottom
+                                || c.right <= b.left || c.left >= b.right),
                  bg: getComputedStyle(card).backgroundColor };
     """)
 
@@ -88,7 +92,8 @@ def test_github_profile_card_is_on_top_and_badge_beside_the_name(ext, case, view
     placement = js(page, """
         const h1 = document.querySelector('h1.vcard-names');
         const hr = h1.getBoundingClientRect(), br = badge.getBoundingClientRect();
-        return { inside: h1.contains(badgeRoot.host), next: h1.nextElementSibling === badgeRoot.host,
+        return { inside: h1.contains(badgeRoot.host),
+                 next: h1.nextElementSibling === badgeRoot.host,
                  gap: br.top - hr.bottom, left: br.left - hr.left };""")
     assert not placement["inside"] and placement["next"], placement
     assert -2 <= placement["gap"] <= 24 and abs(placement["left"]) <= 24, placement
@@ -160,6 +165,9 @@ def test_badge_and_card_show_the_service_badge(ext, site):
         assert caveat["text"] in text
     assert text.index(LIMITS) < text.index("Limits of this report")
     assert js(page, "return card.querySelector('a')?.href;") == expected["report_url"]
+    # The card follows the site's own theme (X's and Mastodon's pages here are dark).
+    dark = js(page, "return getComputedStyle(card).backgroundColor;") == "rgb(17, 24, 39)"
+    assert dark == (site in ("x", "mastodon")), site
     shoot(page, f"{site}-card")
     assert page.evaluate("window.__pwned") is None
 
@@ -225,7 +233,8 @@ def test_spa_navigation_and_turbo_body_swap(ext):
         document.dispatchEvent(new Event('turbo:render'));
     }""")
     assert badge_status(page, account="github:octocat") == "scored"
-    assert js(page, "return document.querySelector('h1.vcard-names').nextElementSibling === badgeRoot.host;")
+    assert js(page, "return document.querySelector('h1.vcard-names').nextElementSibling"
+                    " === badgeRoot.host;")
     page.locator("a.user-mention").hover()
     from tests.e2e.helpers import link_card_for
 
@@ -246,11 +255,13 @@ def test_no_page_script_can_find_read_or_change_the_ui(ext):
     cdp.detach()
     seen = page.evaluate("""() => {
         const all = [...document.querySelectorAll('*')];
-        const marks = all.flatMap(e => [...e.attributes].filter(a => /candor/i.test(a.name + a.value))
+        const marks = all.flatMap(e => [...e.attributes]
+                                   .filter(a => /candor/i.test(a.name + a.value))
                                    .map(a => e.tagName + ' ' + a.name));
         return { open: all.filter(e => e.shadowRoot).length, marks,
                  htmlAttrs: [...document.documentElement.attributes].map(a => a.name).sort(),
-                 bare: all.filter(e => e.tagName === 'SPAN' && !e.attributes.length && !e.childNodes.length).length,
+                 bare: all.filter(e => e.tagName === 'SPAN' && !e.attributes.length
+                                       && !e.childNodes.length).length,
                  text: document.documentElement.innerText.includes('doesn’t measure') };
     }""")
     assert seen["open"] == 0 and seen["marks"] == [] and not seen["text"], seen

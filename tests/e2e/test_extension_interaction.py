@@ -5,13 +5,19 @@ cannot be asked for, a scripted service on a free port).
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.e2e.conftest import SHOTS, expose, fixture_page, shoot, wait_until
-from tests.e2e.helpers import (badge_status, card_text, center, hover_badge, js, link_card_for,
-                               requests_settle, wait_js)
+from tests.e2e.helpers import (
+    badge_status,
+    card_text,
+    center,
+    hover_badge,
+    js,
+    link_card_for,
+    requests_settle,
+    wait_js,
+)
 from tests.e2e.test_extension_e2e import axe_violations
 
 pytestmark = pytest.mark.browser
@@ -64,10 +70,13 @@ def test_fifty_links_cost_nothing_until_someone_is_looked_at(ext):
         wait_js(page, "!linkCard.matches(':popover-open')")
         page.evaluate("""(n) => {
             window.__t = {};
-            document.addEventListener('mouseover', () => { window.__t.t0 ??= performance.now(); }, { capture: true, once: true });
+            document.addEventListener('mouseover', () => { window.__t.t0 ??= performance.now(); },
+                                      { capture: true, once: true });
             const tick = () => {
-                const c = window.__candor.roots.find(r => !r.querySelector('.badge')).querySelector('.card');
-                if (c.matches(':popover-open') && c.dataset.account === 'hackernews:' + n && c.getBoundingClientRect().height > 0)
+                const c = window.__candor.roots.find(r => !r.querySelector('.badge'))
+                    .querySelector('.card');
+                if (c.matches(':popover-open') && c.dataset.account === 'hackernews:' + n
+                    && c.getBoundingClientRect().height > 0)
                     window.__t.t1 = performance.now();
                 else requestAnimationFrame(tick);
             };
@@ -133,7 +142,11 @@ def test_hostile_page_cannot_drive_lookups(ext):
         }
         document.querySelector('main').prepend(box);
         let i = 0;
-        const next = () => { if (i === 34) return done(); box.children[i++].focus(); setTimeout(next, 320); };
+        const next = () => {
+            if (i === 34) return done();
+            box.children[i++].focus();
+            setTimeout(next, 320);
+        };
         next();
     })""")
     accounts = {r[1].split("?")[0] for r in gets(ext)}
@@ -172,7 +185,8 @@ def test_link_card_opens_on_focus_and_is_entered_with_tab(ext):
     assert badge_status(page) == "scored"
     page.focus('a.user-mention[href="/newbie"]')
     assert link_card_for(page, "github:newbie") == "insufficient_data"
-    assert js(page, "return [linkCard.getAttribute('role'), linkCard.getAttribute('aria-label')];") \
+    assert js(page, "return [linkCard.getAttribute('role'),"
+                    " linkCard.getAttribute('aria-label')];") \
         == ["dialog", "Candor score details for github:newbie"]
     page.keyboard.press("Tab")  # into the card
     assert js(page, "return linkRoot.activeElement && linkRoot.activeElement.textContent;") == \
@@ -185,7 +199,8 @@ def test_link_card_opens_on_focus_and_is_entered_with_tab(ext):
     link_card_for(page, "github:hostile")
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")  # off the card's last control: on to the page, card closed
-    assert page.evaluate("document.activeElement.getAttribute('href')") == "/octocat/Hello-World/pull/3"
+    assert page.evaluate("document.activeElement.getAttribute('href')") == \
+        "/octocat/Hello-World/pull/3"
     wait_js(page, "!linkCard.matches(':popover-open')")
     page.focus('a.user-mention[href="/newbie"]')
     link_card_for(page, "github:newbie")
@@ -211,7 +226,8 @@ def test_errors_in_plain_words_with_retry(ext, label, reply, words, retry):
     ext.set_storage("local", {"timeoutMs": 1500})
     ok = (200, {}, {"subject": "github:octocat", "status": "scored", "score": 61,
                     "band": {"low": 55, "high": 67}, "confidence": 0.7, "role": "general",
-                    "networks": [], "topics": [], "caveats": [], "computed_at": "2026-11-30T10:00:00Z",
+                    "networks": [], "topics": [], "caveats": [],
+                    "computed_at": "2026-11-30T10:00:00Z",
                     "report_url": "/v1/reports/github/octocat?role=general"})
     ext.scripted.script["/v1/badges/github/octocat"] = [reply, ok]
     page = ext.open("https://github.com/octocat",
@@ -262,7 +278,8 @@ def test_pending_is_asked_again_with_backoff_and_announced(ext):
 def test_api_key_is_bound_to_the_service_it_was_saved_for(ext):
     page = ext.ctx.new_page()
     page.goto(ext.options_url)
-    page.wait_for_function(f"() => document.getElementById('serviceUrl').value === {json.dumps(ext.service.url)}")
+    page.wait_for_function("(u) => document.getElementById('serviceUrl').value === u",
+                           arg=ext.service.url)
     page.fill("#apiKey", "e2e-key-123")
     page.fill("#role", "engineering")
     page.click("#save")
@@ -278,7 +295,8 @@ def test_api_key_is_bound_to_the_service_it_was_saved_for(ext):
     # Another service origin: the key is not carried over; the options page says so.
     page.fill("#serviceUrl", ext.scripted.url)
     page.click("#save")
-    page.wait_for_function("() => document.getElementById('status').textContent.includes('enter the key')")
+    page.wait_for_function(
+        "() => document.getElementById('status').textContent.includes('enter the key')")
     assert page.input_value("#apiKey") == ""
     ext.scripted.script["/v1/badges/"] = [(404, {}, {"error": {"code": "not_found",
                                                                "message": "no", "details": {}}})]
