@@ -89,6 +89,7 @@ CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
     "CANDOR_COALESCE_MS": (_number(float, 0), "milliseconds, 0 or more (0: no coalescing)"),
     "CANDOR_OPENALEX_MAILTO": (lambda v: "@" in v and " " not in v, "an email address"),
     "CANDOR_AUDIT_RETENTION_DAYS": (_number(int, 1), "a whole number of days, at least 1"),
+    "CANDOR_HISTORY_DAYS": (_number(int, 1), "a whole number of days, at least 1"),
     "CANDOR_LOOKUP_CONCURRENCY": (_number(int, 1), "a whole number, at least 1"),
     "CANDOR_BADGE_LIMIT": (_rate_limit, "a rate such as 300/minute"),
     "CANDOR_REPORT_LIMIT": (_rate_limit, "a rate such as 300/minute"),

@@ -184,9 +184,15 @@ def fetch_inputs(primary: str, *, accounts: Iterable[str] = (), settings: Settin
     # published links, tips).
     identity.drop_links_to(kept.values(), gone | skipped, settings)
 
-    # Primary first, then given accounts, then discovered ones: stable across runs.
+    # Primary first, then given accounts, then discovered ones: stable across runs. One
+    # account asked under two names (a handle and its DID) is kept once, first name first.
     given = [t.account for t in targets if t.account in kept]
-    order = given + sorted(a for a in kept if a not in set(given))
+    order, named = [], set()
+    for account in given + sorted(a for a in kept if a not in set(given)):
+        names = identity.names_of(account, aliases)
+        if not names & named:
+            order.append(account)
+            named |= names
     inputs = [kept[a] for a in order]
     return primary, identity.verify(primary, inputs, proven, aliases, settings,
                                     withheld=withheld)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from service.lookup import score_subject
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
@@ -109,3 +111,33 @@ def test_the_report_validates_against_the_schema(settings, upstream, personas):
         assert not {"verified_by", "how_to_verify", "status"} & set(row_errors)
     fields = Report().fields["networks"].inner.schema.fields
     assert {"verified_by", "how_to_verify"} <= set(fields)
+
+
+def test_one_account_under_two_names_is_one_account(settings, upstream, personas):
+    did = "did:plc:jskeetaaaaaaaaaaaaaaaaaa"
+    report = _score("bluesky:jskeet.bsky.social", settings, upstream,
+                    accounts=[f"bluesky:{did}"], discover=False)
+    assert [n["account"] for n in report["networks"]] == ["bluesky:jskeet.bsky.social"]
+
+
+def test_aliases_reported_in_a_lookup_are_stored_and_opt_outs_follow_them(
+        settings, upstream, personas):
+    from service.lookup import OptedOut
+    from service.store import migrate, optouts
+    from service.store.db import Database
+    from service.store.registry import StoreRegistry
+
+    migrate.upgrade(settings)
+    database = Database(settings)
+    try:
+        registry = StoreRegistry(database)
+        _score("github:fan", settings, upstream, registry=registry)  # fetches lurker
+        with database.session() as session:
+            assert optouts.names_of(session, ["bluesky:lurker.bsky.social"]) == {
+                "bluesky:lurker.bsky.social", "bluesky:did:plc:lurkeraaaaaaaaaaaaaaaaaa"}
+            optouts.opt_out(session, "bluesky:lurker.bsky.social")
+        with pytest.raises(OptedOut):  # asked under its DID: still the opted-out person
+            _score("bluesky:did:plc:lurkeraaaaaaaaaaaaaaaaaa", settings, upstream,
+                   registry=registry)
+    finally:
+        database.dispose()

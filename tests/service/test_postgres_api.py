@@ -42,8 +42,9 @@ def _rows(schema: str) -> list[tuple]:
     try:
         with engine.connect() as conn:
             return list(conn.execute(text(
-                f'SELECT subject, role, day, score, computed_at FROM "{schema}".snapshots '
-                "ORDER BY role")))
+                f'SELECT s.subject, s.role, d.day, d.score, d.computed_at FROM "{schema}".'
+                f'history_days d JOIN "{schema}".history_subjects s ON s.id = d.subject_id '
+                "ORDER BY s.role")))
     finally:
         engine.dispose()
 
