@@ -3,6 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from schemas.common import Band, Caveat
+from schemas.requests import ROLE_NAMES
 
 BADGE_STATUSES = ("scored", "insufficient_data", "not_found", "opted_out", "pending",
                   "not_claimed")
@@ -21,7 +22,7 @@ class Badge(Schema):
     score = fields.Integer(allow_none=True)
     band = fields.Nested(Band, allow_none=True)
     confidence = fields.Float(allow_none=True)
-    role = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLE_NAMES))
     networks = fields.List(fields.Nested(BadgeNetwork), required=True)
     topics = fields.List(fields.String(), required=True)
     caveat_summary = fields.String(required=True)

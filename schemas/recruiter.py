@@ -4,9 +4,9 @@ Bodies reject unknown fields (marshmallow's default): there is deliberately no `
 ``min_score`` or any other way to rank or filter people by score.
 """
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from schemas.requests import ACCOUNT, ROLE_NAMES
+from schemas.requests import ACCOUNT, ACCOUNT_PATTERN, ROLE_NAMES, FullMatch
 
 MAX_SUBJECTS = 100
 
@@ -72,7 +72,8 @@ class AuditPage(Schema):
 
 
 class ClaimRequest(Schema):
-    account = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    account = fields.String(required=True, validate=[validate.Length(min=3, max=300),
+                                                     FullMatch(ACCOUNT_PATTERN)])
 
 
 class ClaimCreated(Schema):
@@ -117,6 +118,16 @@ class LinksRequest(Schema):
     linkedin = fields.String(load_default=None, allow_none=True,
                              validate=validate.Length(max=300),
                              metadata={"example": "https://www.linkedin.com/in/jane-doe"})
+
+    # A PUT with no body (or ``{}``) must not silently clear the links: at least one field.
+    # The spec says so too (``minProperties: 1``, added in service/app.py).
+    MIN_PROPERTIES = 1
+
+    @validates_schema(pass_original=True)
+    def _not_empty(self, data: dict, original: object, **kwargs: object) -> None:
+        if not isinstance(original, dict) or not original:
+            raise ValidationError("send accounts, linkedin or both (an empty body changes "
+                                  "nothing; send \"accounts\": [] to clear them)")
 
 
 class Me(Schema):

@@ -19,6 +19,14 @@ class SignalBreakdown(Schema):
     scored = fields.Boolean()
     observed = fields.Boolean()
     decayed = fields.Float(allow_none=True)
+    exclusion_rules = fields.List(fields.String(), metadata={
+        "description": "names of the gaming rules that removed part of the raw value"})
+    statistic = fields.String(allow_none=True, metadata={
+        "description": "how items are combined (sum, h-index, top-5 mean, ...)"})
+    before = fields.Float(allow_none=True, metadata={
+        "description": "the value before exclusions"})
+    unobserved = fields.Boolean(metadata={
+        "description": "the network did not let us observe it (not a measured zero)"})
 
 
 class NetworkBreakdown(Schema):
@@ -55,6 +63,13 @@ class Exclusion(Schema):
     signal = fields.String(required=True)
     amount = fields.Float(required=True)
     reason = fields.String(required=True)
+    rule = fields.String(allow_none=True, metadata={"description": "the named gaming rule"})
+
+
+class Unobserved(Schema):
+    network = fields.String(required=True)
+    signals = fields.List(fields.String(), required=True)
+    failed_calls = fields.List(fields.String())
 
 
 class Degraded(Schema):
@@ -71,6 +86,16 @@ class Tip(Schema):
     text = fields.String(required=True)
     gain = fields.Float(allow_none=True)
     not_changed = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True, metadata={"description": "contribution or identity"})
+    account = fields.String(allow_none=True)
+    effect = fields.String(allow_none=True)
+    step = fields.String(allow_none=True)
+    score_after = fields.Integer(allow_none=True)
+    from_ = fields.Float(allow_none=True, data_key="from")
+    to = fields.Float(allow_none=True)
+    percentile_from = fields.Float(allow_none=True)
+    percentile_to = fields.Float(allow_none=True)
+    reason = fields.String(allow_none=True)
 
 
 class Report(Schema):
@@ -84,6 +109,9 @@ class Report(Schema):
     role = fields.String(required=True)
     networks = fields.List(fields.Nested(NetworkBreakdown), required=True)
     exclusions = fields.List(fields.Nested(Exclusion))
+    unobserved = fields.List(fields.Nested(Unobserved), metadata={"description": (
+        "signals a network did not let us observe, and the calls that failed: these are "
+        "imputed (band widened), never counted as zero")})
     topics = fields.List(fields.Nested(Topic), required=True)
     caveats = fields.List(fields.Nested(Caveat), required=True)
     tips = fields.List(fields.Nested(Tip))

@@ -2,6 +2,7 @@
 
 from marshmallow import Schema, fields, validate
 
+from schemas.common import StrictBoolean
 from schemas.report import Report
 from schemas.requests import ACCOUNT, ROLE_NAMES
 
@@ -13,7 +14,7 @@ class SelfCheckRequest(Schema):
                                      "example": ["github:octocat"]})
     role = fields.String(load_default="general", validate=validate.OneOf(ROLE_NAMES))
     # Only JSON true/false: marshmallow would also take 0, 1, "yes" or "off" as booleans.
-    discover = fields.Boolean(load_default=True, truthy={True}, falsy={False}, metadata={
+    discover = StrictBoolean(load_default=True, metadata={
         "description": "also include accounts published on the main profile (set false to "
                        "check exactly the accounts given)"})
 

@@ -39,6 +39,28 @@ def services() -> Services:
     return current_app.extensions["candor"]
 
 
+def _spec_constraints(api: Api) -> None:
+    """Schema-level rules apispec cannot derive from marshmallow (e.g. ``minProperties``),
+    declared on the schema class as ``MIN_PROPERTIES`` and enforced by its validator."""
+    from schemas import recruiter
+
+    components = api.spec.components.schemas
+    for name in ("LinksRequest",):
+        minimum = getattr(getattr(recruiter, name), "MIN_PROPERTIES", None)
+        if name in components and minimum:
+            components[name]["minProperties"] = minimum
+    # A what-if needs both the check id and the subject of the self-check that made it (the
+    # id alone reaches nothing): say so with an OpenAPI link, for clients and for fuzzers.
+    paths = api.spec._paths  # apispec keeps paths here; there is no public accessor
+    created = paths.get("/v1/self-checks", {}).get("post", {}).get("responses", {}).get("200")
+    if isinstance(created, dict) and "/v1/self-checks/what-if" in paths:
+        created.setdefault("links", {})["WhatIf"] = {
+            "operationRef": "#/paths/~1v1~1self-checks~1what-if/post",
+            "requestBody": {"check_id": "$response.body#/check_id",
+                            "subject": "$response.body#/subject"},
+            "description": "re-score this self-check with changed values"}
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     from service.cache import ReportCache
     from service.reports import ReportService
@@ -82,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.api import register_blueprints
 
     register_blueprints(app, api)
+    _spec_constraints(api)
     register_error_handlers(app)  # after Api(): ours replace its HTTPException handler
     from service import metrics
 

@@ -154,8 +154,9 @@ def hit_key_limit(key_id: int, limit: str, cost: int) -> None:
          "rate limit exceeded for this API key; retry after Retry-After seconds")
 
 
-def hit_ip_limit(bucket: str, limit: str = CLAIM_LIMIT) -> None:
+def hit_ip_limit(bucket: str, limit: str | None = None) -> None:
     """Charge one request to the client's IP in ``bucket`` (e.g. claims)."""
+    limit = limit or os.environ.get("CANDOR_CLAIM_LIMIT", CLAIM_LIMIT)
     _hit((bucket, get_remote_address()), limit, 1,
          "too many requests from this address; retry after Retry-After seconds")
 

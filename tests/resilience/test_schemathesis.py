@@ -2,15 +2,25 @@
 
 Every operation in ``/openapi.json`` gets a bounded number of generated requests against a
 live server; no answer may be a server error or disagree with the documented responses.
+The second test is the schemathesis command itself with ``--checks all`` and every phase,
+the stateful one included, authenticated as a recruiter key and a claimed person
+(exceptions, each explained, in ``schemathesis.toml``).
 """
 
 from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+from service.store import keys
+from tests.fakes import github as fake_github
 from tests.resilience.conftest import LiveServer, ShortRetryFake, make_settings
 
 MAX_EXAMPLES = 25
@@ -37,3 +47,45 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_api_matches_its_spec(case):
     case.call_and_validate(checks=[not_a_server_error, response_schema_conformance],
                            timeout=30)
+
+
+CONFIG = Path(__file__).with_name("schemathesis.toml")
+LIMITS = ("CANDOR_BADGE_LIMIT", "CANDOR_REPORT_LIMIT", "CANDOR_CHECK_LIMIT", "CANDOR_CLAIM_LIMIT")
+
+
+def _claim_token(live: LiveServer) -> str:
+    """A verified claim on a fake GitHub profile, made the way the person would."""
+    _, _, body = live.request("POST", "/v1/claims", {"account": "github:fuzzclaimer"})
+    claim = json.loads(body)
+    fake_github.USERS["fuzzclaimer"]["bio"] = f"Fuzzing. {claim['code']}"
+    status, _, body = live.request("POST", f"/v1/claims/{claim['id']}/verify")
+    assert status == 200, body
+    return json.loads(body)["token"]
+
+
+def test_schemathesis_all_checks_every_phase_including_stateful(tmp_path, monkeypatch):
+    for name in LIMITS:  # one fuzzing client must not spend the per-IP limits
+        monkeypatch.setenv(name, "1000000/minute")
+    fake_github.USERS["fuzzclaimer"] = fake_github._user(
+        "fuzzclaimer", 9100777, name="Fuzz Claimer", bio="Fuzzing.", public_repos=0,
+        followers=1, created_at="2016-06-06T00:00:00Z")
+    fake = ShortRetryFake().start()
+    live = LiveServer(make_settings(fake, tmp_path)).start()
+    try:
+        with live.services.database.session() as session:
+            _, key = keys.create_key(session, "fuzzer", limit="1000000/hour")
+        token = _claim_token(live)
+        cmd = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run",
+               f"http://127.0.0.1:{live.port}/openapi.json", "--checks", "all",
+               "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", "10",
+               "--request-timeout", "20", "--workers", "2",
+               "-H", f"X-API-Key: {key}", "-H", f"Authorization: Bearer {token}"]
+        # cwd: schemathesis may leave a cache folder behind, never in the checkout.
+        run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=170)
+    finally:
+        live.stop()
+        fake.stop()
+        fake_github.USERS.pop("fuzzclaimer", None)
+    assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
+    assert "Stateful" in run.stdout and "API Links" in run.stdout
+    assert "Authentication failed" not in run.stdout, "authenticated operations went untested"
