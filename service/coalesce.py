@@ -11,7 +11,7 @@ An interactive request (a hover, a self-check) that finds the network idle (no f
 running in this process) is sent at once: a lone cold badge never waits for company that is
 not coming; the window only opens while another fetch is in flight, which is exactly when
 more arrivals are likely. Batch work (recruiter lookups, a page's badge batch) is not
-waited on by a person, so its batches wait longer (``batch_window``, 100 ms) to fill; a
+waited on by a person, so its batches wait longer (``batch_window``, 500 ms) to fill; a
 hover that joins such a batch sends it at once.
 
 A batch runs at the highest priority of its members (a hover in a batch of recruiter
@@ -31,7 +31,7 @@ from service.networks.base import Connector, NetworkData
 from service.upstream import UpstreamError, time_left
 
 DEFAULT_WINDOW = 0.008  # seconds an interactive batch stays open
-BATCH_WINDOW = 0.3  # seconds a batch of batch-priority subjects stays open
+BATCH_WINDOW = 0.5  # seconds a batch of batch-priority subjects stays open
 
 
 class _Batch:
