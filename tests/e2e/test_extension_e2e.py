@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 from tests.e2e.conftest import AXE, accessible_name, fixture_page, shoot, wait_until
-from tests.e2e.helpers import badge_status, card_text, hover_badge, js, wait_js
+from tests.e2e.helpers import badge_status, card_text, hover_badge, js, link_card_for, wait_js
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +35,14 @@ def axe_violations(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     found = page.evaluate("""async () => {
         const hosts = window.__candor.roots.filter(r => r.host.isConnected).map(r => r.host);
-        const res = await axe.run({ include: hosts }, { resultTypes: ["violations"] });
-        return res.violations.map(v =>
-            `${v.id}: ${v.help} (${v.nodes.map(n => n.html).join(" | ")})`);
+        const res = await axe.run({ include: hosts });
+        // Nodes inside a shadow root have a target path of several selectors: axe did look in.
+        const inside = res.passes.flatMap(p => p.nodes).filter(n => Array.isArray(n.target[0]));
+        return { inside: inside.length, violations: res.violations.map(v =>
+            `${v.id}: ${v.help} (${v.nodes.map(n => n.html).join(" | ")})`) };
     }""")
-    return found
+    assert found["inside"] >= 5, found  # e.g. the badge button's name, the dialog's label
+    return found["violations"]
 
 
 def caveat_on_top(page) -> dict:
@@ -195,6 +198,12 @@ def test_organisation_page_is_not_scored_and_not_looked_up(ext):
     assert not js(page, "return card.querySelector('[data-field=score]');")
     assert ext.service.recorder.matching("GET", "/v1/badges/") == []  # the page said so
     shoot(page, "github-organisation-card")
+    # A link GitHub marks as an organisation's (hovercard type) is not looked up either.
+    page.keyboard.press("Escape")
+    page.locator('a.user-mention[href="/github"]').hover()
+    assert link_card_for(page, "github:github") == "organization"
+    assert "Organisations are not scored" in card_text(page, "linkCard")
+    assert ext.service.recorder.matching("GET", "/v1/badges/") == []
 
 
 def test_organisation_flag_from_the_service_hides_the_number(ext):
@@ -236,8 +245,6 @@ def test_spa_navigation_and_turbo_body_swap(ext):
     assert js(page, "return document.querySelector('h1.vcard-names').nextElementSibling"
                     " === badgeRoot.host;")
     page.locator("a.user-mention").hover()
-    from tests.e2e.helpers import link_card_for
-
     assert link_card_for(page, "github:newbie") == "insufficient_data"
     page.go_back()  # /settings
     wait_js(page, "!badgeRoot")

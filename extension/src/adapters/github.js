@@ -29,6 +29,10 @@
       const meta = doc.querySelector('meta[name="hovercard-subject-tag"]');
       return Boolean(meta && /^organization:/.test(meta.getAttribute('content') || ''));
     },
+    /** A link GitHub itself marks as an organisation's (its hovercard type). */
+    linkIsOrganization(a) {
+      return a.getAttribute('data-hovercard-type') === 'organization';
+    },
     // The badge goes after the <h1>, never inside it (the heading's accessible name stays the
     // person's name).
     findAnchor(doc) {

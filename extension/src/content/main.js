@@ -173,6 +173,11 @@
   function startIntent(a) {
     cancelIntent();
     const account = accountOf(a);
+    const adapter = siteAdapter();
+    if (!results.has(account) && adapter && adapter.linkIsOrganization && adapter.linkIsOrganization(a)) {
+      // The page marks it as an organisation: nothing to ask, nothing to score.
+      results.set(account, { ok: true, badge: { status: 'organization', subject: account } });
+    }
     if (results.has(account)) return showLinkCard(a); // already known: no request, no wait
     intent = { a, timer: setTimeout(() => {
       intent = null;
