@@ -35,17 +35,15 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from requests.structures import CaseInsensitiveDict
-from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
-from urllib3.util.retry import Retry
+from urllib3.exceptions import ReadTimeoutError
 
 from service.config import Settings
 from service.quota import Budget, QuotaSpent
@@ -61,6 +59,11 @@ from service.upstream_store import (  # re-exported: part of this module's API
     UpstreamStats,
     ValidatorStore,
 )
+from service.upstream_support import SECRET_QUERY_KEYS as SECRET_QUERY_KEYS
+from service.upstream_support import _CappedRetry, _causes, _time_left
+from service.upstream_support import deadline as deadline  # re-exported: the module's API
+from service.upstream_support import redact_url as redact_url
+from service.upstream_support import time_left as time_left
 
 log = logging.getLogger(__name__)
 
@@ -69,24 +72,7 @@ MAX_BODY_BYTES = 5 * 1024 * 1024
 RETRY_AFTER_CAP = 2.0       # never sleep longer than this inside a request thread
 MAX_REDIRECTS = 3           # for user-chosen hosts, each hop re-checked
 REDIRECT_CODES = (301, 302, 303, 307, 308)
-SECRET_QUERY_KEYS = frozenset({"key", "access_token", "token", "api_key", "apikey",
-                               "client_secret", "sig", "signature", "mailto"})
 
-
-
-class _RedactQueryFilter(logging.Filter):
-    """urllib3 logs each request line (with ``?key=...``) at DEBUG; redact it there too."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(redact_url(a) if isinstance(a, str) and "?" in a else a
-                                for a in record.args)
-        return True
-
-
-logging.getLogger("urllib3.connectionpool").addFilter(_RedactQueryFilter())
-
-_deadline: ContextVar[float | None] = ContextVar("candor_upstream_deadline", default=None)
 
 
 class UpstreamError(Exception):
@@ -112,58 +98,6 @@ class UpstreamResponse:
         except (ValueError, UnicodeDecodeError) as exc:
             raise UpstreamError("bad_response",
                                 f"malformed JSON from {redact_url(self.url)}") from exc
-
-
-@contextlib.contextmanager
-def deadline(seconds: float) -> Iterator[None]:
-    token = _deadline.set(time.monotonic() + seconds)
-    try:
-        yield
-    finally:
-        _deadline.reset(token)
-
-
-def _time_left() -> float | None:
-    until = _deadline.get()
-    return None if until is None else until - time.monotonic()
-
-
-def time_left() -> float | None:
-    """Seconds left before the current :func:`deadline`, or None outside one."""
-    return _time_left()
-
-
-def redact_url(url: str) -> str:
-    """The URL without secrets in its query string (``key``, ``access_token``, ...)."""
-    parts = urlsplit(url)
-    query = [(k, "REDACTED" if k.lower() in SECRET_QUERY_KEYS else v)
-             for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
-
-
-class _CappedRetry(Retry):
-    """urllib3 Retry that gives up instead of sleeping past the cap or past the deadline.
-
-    Giving up (MaxRetryError with ``raise_on_status=False``) hands the last response back to
-    :meth:`Upstream.get`, which turns it into ``rate_limited`` with the reset time.
-    """
-
-    def increment(self, method: str | None = None, url: str | None = None,
-                  response: Any = None, error: Exception | None = None,
-                  _pool: Any = None, _stacktrace: Any = None) -> Retry:
-        if response is not None and error is None:
-            headers = response.headers
-            wait = retry_after_seconds(headers)
-            left = _time_left()
-            if (
-                (response.status == 429 and wait is None)  # blind retries only hammer
-                or headers.get("X-RateLimit-Remaining") == "0"
-                or (wait is not None and wait > self.retry_after_max)
-                or (left is not None and left < (wait or 0.0) + 0.5)
-            ):
-                raise MaxRetryError(_pool, url, ResponseError("not retrying"))
-        return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 # -- the client -----------------------------------------------------------------------------
@@ -470,15 +404,3 @@ def _origin(url: str) -> tuple[str, str]:
     """(scheme, host[:port]) of a URL, lowercased: what "the same API host" means."""
     parts = urlsplit(url)
     return parts.scheme.lower(), parts.netloc.lower()
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    stack: list[Any] = [exc]
-    while stack:
-        e = stack.pop()
-        if not isinstance(e, BaseException) or id(e) in seen:
-            continue
-        seen.add(id(e))
-        yield e
-        stack.extend([e.__cause__, e.__context__, *e.args, getattr(e, "reason", None)])
