@@ -274,7 +274,22 @@ def test_no_page_script_can_find_read_or_change_the_ui(ext):
     assert seen["open"] == 0 and seen["marks"] == [] and not seen["text"], seen
     assert seen["htmlAttrs"] == ["data-color-mode", "data-dark-theme", "data-light-theme", "lang"]
     assert seen["bare"] >= 1  # our host: no id, class or attribute to select it by
-    # Hostile fields from the page itself render as text only.
+    # Writing into the host does not show (no slot); removing it brings it back beside the name.
+    tamper = page.evaluate("""() => {
+        const host = document.querySelector('h1.vcard-names').nextElementSibling;
+        const before = host.getBoundingClientRect().width;
+        host.textContent = 'Candor 100 (trust me)';
+        const after = host.getBoundingClientRect().width;
+        let reattach = 'refused';
+        try { host.attachShadow({ mode: 'open' }); reattach = 'allowed'; } catch (e) { /* no */ }
+        host.remove();
+        return { before, after, reattach };
+    }""")
+    assert tamper["before"] == tamper["after"] and tamper["reattach"] == "refused", tamper
+    assert badge_status(page) == "scored"
+    assert js(page, "return document.querySelector('h1.vcard-names').nextElementSibling"
+                    " === badgeRoot.host && badge.textContent.startsWith('Candor ')"
+                    " && !badge.textContent.includes('trust');")
     assert page.evaluate("window.__pwned") is None
 
 
