@@ -36,7 +36,9 @@ class LookupResult(Schema):
     role = fields.String()
     accounts = fields.List(fields.String())
     status = fields.String(metadata={"description": "report status, or pending, opted_out, "
-                                                    "not_claimed, unavailable"})
+                                                    "not_claimed, unavailable, or withdrawn "
+                                                    "(the stored result held an account that "
+                                                    "opted out since: look it up again)"})
     report = fields.Dict(allow_none=True)
     notice = fields.Nested(Notice)
 

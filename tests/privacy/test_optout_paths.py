@@ -166,3 +166,16 @@ def test_a_discovered_one_sided_account_is_not_counted_on_any_path(deployment, p
     rows = {n["account"]: n for n in result["report"]["networks"]}
     assert rows["stackoverflow:22656"]["status"] == "unverified"
     assert result["report"]["score"] == report["score"]
+
+
+def test_a_stored_lookup_result_holding_an_opted_out_account_is_withdrawn(
+        deployment, personas, monkeypatch):
+    person, reader = deployment.person, deployment.reader
+    token = claim_bluesky(person, "lurker.bsky.social", monkeypatch)["token"]
+    raw = _new_key(deployment.apps[-1])
+    done = _lookup(deployment, raw, ["github:mallory", LURKER])
+    assert done["id"] and _mentions_lurker(json.dumps(done["results"][0]["report"]))
+    person.post("/v1/me/opt-out", headers=auth(token))
+    again = reader.get(f"/v1/lookups/{done['id']}", headers=auth(raw)).get_json()
+    (result,) = again["results"]
+    assert result["status"] == "withdrawn" and result["report"] is None
