@@ -43,16 +43,28 @@ def remember_aliases(session: Session, pairs: Iterable[tuple[str, str]]) -> None
 
 
 def blocked(session: Session, accounts: Iterable[str]) -> set[str]:
-    """The given accounts that are opted out, directly or through an alias."""
-    accounts = [a for a in accounts if a]
+    """The given accounts that are opted out, directly or through an alias (three queries
+    whatever the number of accounts)."""
+    accounts = {a for a in accounts if a}
     if not accounts:
         return set()
-    out: set[str] = set()
-    for account in accounts:
-        names = names_of(session, [account])
-        if session.scalar(select(OptOut.subject).where(OptOut.subject.in_(names)).limit(1)):
-            out.add(account)
-    return out
+    rows = session.execute(select(AccountAlias.alias, AccountAlias.account).where(
+        or_(AccountAlias.alias.in_(accounts), AccountAlias.account.in_(accounts)))).all()
+    canonical = {a: {a} for a in accounts}
+    for alias, account in rows:
+        for a in accounts:
+            if a in (alias, account):
+                canonical[a] |= {alias, account}
+    every = set().union(*canonical.values())
+    more = session.execute(select(AccountAlias.alias, AccountAlias.account).where(
+        AccountAlias.account.in_(every))).all()
+    for alias, account in more:
+        for names in canonical.values():
+            if account in names:
+                names.add(alias)
+    every = set().union(*canonical.values())
+    gone = set(session.scalars(select(OptOut.subject).where(OptOut.subject.in_(every))))
+    return {a for a, names in canonical.items() if names & gone}
 
 
 def is_opted_out(session: Session, subject: str) -> bool:
