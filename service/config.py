@@ -100,6 +100,9 @@ CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
     "GUNICORN_THREADS": (_number(int, 1), "a whole number of threads, at least 1"),
     "GUNICORN_TIMEOUT": (_number(int, 1), "whole seconds, at least 1"),
     "GUNICORN_MAX_REQUESTS": (_number(int, 0), "a whole number (0: never recycle)"),
+    "GUNICORN_MAX_REQUESTS_JITTER": (_number(int, 0), "a whole number, 0 or more"),
+    "CANDOR_PROXY_HOPS": (_number(int, 0), "the number of trusted proxies, 0 or more"),
+    "CANDOR_PUBLIC_URL": (_url("https", "http"), "an http(s) URL"),
 }
 CHECKS.update({f"CANDOR_{name}_API_URL": (_url("https", "http"), "an http(s) URL")
                for name in DEFAULT_API_URLS})
