@@ -83,6 +83,9 @@ class MemoryQuotaStore:
             state[0] = max(0.0, state[1] - remaining)
 
 
+_RECORD = 128  # bytes: "[used, limit, reset]" padded with spaces
+
+
 class FileQuotaStore:
     """Shared by the worker processes of one machine (the embedded default, beside the file
     cache): one small JSON file per bucket, read and rewritten under ``flock``."""
@@ -93,20 +96,24 @@ class FileQuotaStore:
         self.fallback = MemoryQuotaStore()
 
     @contextlib.contextmanager
-    def _locked(self, bucket: str) -> Iterator[list[float] | None]:
+    def _locked(self, bucket: str) -> Iterator[list[list[float] | None]]:
+        # Opened per call (cheap) rather than cached: a descriptor inherited across a fork
+        # would share its flock with the parent. The record is rewritten in place, padded to
+        # a fixed width, never truncated: ext4 flushes a truncated-and-rewritten file to disk
+        # on close, which costs milliseconds per call.
         name = hashlib.sha256(bucket.encode()).hexdigest()[:32] + ".json"
         fd = os.open(self.directory / name, os.O_RDWR | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "r+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released when the descriptor is closed
             try:
-                state = json.loads(handle.read() or "null")
+                state = json.loads(os.pread(fd, _RECORD, 0).decode() or "null")
             except ValueError:
                 state = None  # a torn write by a killed process: start the bucket afresh
             box = [state if isinstance(state, list) and len(state) == 3 else None]
             yield box
-            handle.seek(0)
-            handle.truncate()
-            handle.write(json.dumps(box[0]))
+            os.pwrite(fd, json.dumps(box[0]).encode().ljust(_RECORD), 0)
+        finally:
+            os.close(fd)
 
     def take(self, bucket: str, cost: int, limit: int, window: float, reserve: float,
              now: float) -> Taken:
