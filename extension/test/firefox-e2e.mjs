@@ -14,7 +14,8 @@ const browser = await puppeteer.launch({
   browser: 'firefox',
   executablePath: process.env.FIREFOX || '/usr/bin/firefox-esr',
   headless: true,
-  protocolTimeout: 60000,
+  protocolTimeout: 120000,
+  timeout: 120000, // launch: the test machine may be busy
   extraPrefsFirefox: {
     // The add-on keeps its default service, http://127.0.0.1:8000 (moz-extension: pages cannot be
     // opened over BiDi to change it); Firefox's socket-level port remap sends that to the test's
@@ -54,9 +55,9 @@ try {
     return r.width > 20 ? { width: r.width, height: r.height, closed: el.shadowRoot === null,
       onTop: document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === el } : null;
   };
-  out.loading = await (await page.waitForFunction(host, { timeout: 30000, polling: 50 })).jsonValue();
+  out.loading = await (await page.waitForFunction(host, { timeout: 90000, polling: 50 })).jsonValue();
   out.host = await (await page.waitForFunction(`(${host})()?.width > ${out.loading.width + 4} ? (${host})() : null`,
-    { timeout: 30000, polling: 100 })).jsonValue();
+    { timeout: 90000, polling: 100 })).jsonValue();
   await page.screenshot({ path: shot });
   out.ok = true;
 } catch (e) {

@@ -44,25 +44,32 @@ SHOTS = ROOT / ("docs" if REFRESH else "build") / "screenshots" / "extension"
 
 
 class Recorder:
-    """WSGI middleware: records every request that reaches the service (method, path, key)."""
+    """WSGI middleware: records every request that reaches the service
+    ([method, path, key, status])."""
 
     def __init__(self, app):
         self.app = app
-        self.requests: list[tuple[str, str, str | None]] = []
+        self.requests: list[list] = []
         self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         qs = environ.get("QUERY_STRING")
         path = environ.get("PATH_INFO", "") + (f"?{qs}" if qs else "")
+        entry = [environ["REQUEST_METHOD"], path, environ.get("HTTP_X_API_KEY"), None]
         with self._lock:
-            self.requests.append((environ["REQUEST_METHOD"], path, environ.get("HTTP_X_API_KEY")))
-        return self.app(environ, start_response)
+            self.requests.append(entry)
+
+        def recording(status, headers, exc_info=None):
+            entry[3] = int(status.split()[0])  # the answer's status, once it is known
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, recording)
 
     def clear(self) -> None:
         with self._lock:
             self.requests.clear()
 
-    def matching(self, method: str, prefix: str) -> list[tuple[str, str, str | None]]:
+    def matching(self, method: str, prefix: str) -> list[list]:
         with self._lock:
             return [r for r in self.requests if r[0] == method and r[1].startswith(prefix)]
 

@@ -33,13 +33,16 @@ def test_firefox_shows_a_badge_from_the_local_service(candor_service, tmp_path):
     proc = subprocess.run(
         [node, "test/firefox-e2e.mjs", str(tmp_path / "firefox"), candor_service.url, str(page),
          str(shot), "octocat"],
-        cwd=EXT, capture_output=True, text=True, timeout=150,
+        cwd=EXT, capture_output=True, text=True, timeout=300,
         env={**os.environ, "FIREFOX": firefox})
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     assert lines, proc.stdout[-2000:] + proc.stderr[-2000:]
     seen = json.loads(lines[-1])
     assert seen["ok"], seen.get("error")
     assert seen["host"]["closed"] and seen["host"]["onTop"], seen
-    wait_until(lambda: candor_service.recorder.matching("GET", "/v1/badges/github/octocat"), 5,
-               "the add-on's request")
+    # The add-on's own request reached the service and was answered (the badge above changed
+    # from the loading label to the answer's).
+    sent = wait_until(lambda: candor_service.recorder.matching("GET", "/v1/badges/github/octocat"),
+                      5, "the add-on's request")
+    assert sent[0][3] == 200 and sent[0][2] is None, sent
     assert shot.exists()
