@@ -8,98 +8,24 @@ and shows that the probes then do fail: the attack is real, so the first test ca
 
 from __future__ import annotations
 
-import http.client
 import json
 import socket
-import tempfile
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from pathlib import Path
+from contextlib import suppress
 
 import pytest
 
-from bench._servers import Gunicorn, service_env
-from tests.fakes.server import FakeUpstream
+from bench._servers import Gunicorn
+from bench.slowloris import HEADER_TIMEOUT, Slowloris, gunicorn, probe, probe_for
 
 SLOW = 40
-HEADER_TIMEOUT = 4  # GUNICORN_HEADER_TIMEOUT for these servers
-PROBE_TIMEOUT = 2.0
 ATTACK_SECONDS = 6.0
-
-
-@contextmanager
-def gunicorn(**extra: str) -> Iterator[Gunicorn]:
-    with FakeUpstream() as fake, tempfile.TemporaryDirectory() as tmp:
-        env = service_env(fake, Path(tmp) / "instance",
-                          extra={"GUNICORN_HEADER_TIMEOUT": str(HEADER_TIMEOUT), **extra})
-        server = Gunicorn(env, workers=2, threads=4, log_path=Path(tmp) / "gunicorn.log")
-        server.start()
-        try:
-            yield server
-        finally:
-            server.stop()
-
-
-class Slowloris:
-    """``SLOW`` connections, each sending a request line and then one header byte every
-    0.3 s, never finishing the head."""
-
-    def __init__(self, port: int, count: int = SLOW):
-        self.socks = []
-        for _ in range(count):
-            sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: candor\r\n")
-            self.socks.append(sock)
-        self.stop = threading.Event()
-        self.dropped: set[int] = set()
-        self._thread = threading.Thread(target=self._trickle, daemon=True)
-        self._thread.start()
-
-    def _trickle(self) -> None:
-        while not self.stop.wait(0.3):  # the attacker's pace, not a synchronisation
-            for i, sock in enumerate(self.socks):
-                if i in self.dropped:
-                    continue
-                try:
-                    sock.sendall(b"X")
-                except OSError:
-                    self.dropped.add(i)
-
-    def close(self) -> None:
-        self.stop.set()
-        self._thread.join(5)
-        for sock in self.socks:
-            sock.close()
-
-
-def probe(port: int) -> float | None:
-    """Seconds a /healthz took, or None when it failed or took over PROBE_TIMEOUT."""
-    started = time.monotonic()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=PROBE_TIMEOUT)
-    try:
-        conn.request("GET", "/healthz")
-        resp = conn.getresponse()
-        ok = resp.status == 200 and json.loads(resp.read()) == {"status": "ok"}
-    except (OSError, http.client.HTTPException):
-        return None
-    finally:
-        conn.close()
-    return time.monotonic() - started if ok else None
-
-
-def probe_for(port: int, seconds: float) -> list[float | None]:
-    results = []
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        results.append(probe(port))
-    return results
 
 
 def test_forty_slow_connections_do_not_stop_health_probes():
     with gunicorn() as server:
-        attack = Slowloris(server.port)
+        attack = Slowloris(server.port, SLOW)
         try:
             results = probe_for(server.port, ATTACK_SECONDS)
             assert results and all(r is not None for r in results), results
@@ -119,7 +45,7 @@ def test_forty_slow_connections_do_not_stop_health_probes():
 
 def test_control_stock_gthread_misses_probes_under_the_same_attack():
     with gunicorn(GUNICORN_WORKER_CLASS="gthread") as server:
-        attack = Slowloris(server.port)
+        attack = Slowloris(server.port, SLOW)
         try:
             results = probe_for(server.port, ATTACK_SECONDS)
         finally:
