@@ -23,6 +23,7 @@ from service.networks.base import Connector, NetworkData
 from service.upstream import Upstream, UpstreamError
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
+WHOLE = frozenset({"idsnet"})  # the test connector answers whole subjects per request
 
 
 class IdsConnector(Connector):
@@ -93,7 +94,7 @@ def _run_together(coalescer, connector, handles, level="interactive"):
 
 def test_concurrent_subjects_share_one_request(srv, connector):
     # A long window: the batch closes because it is full, not because time passed.
-    coalescer = Coalescer(window=30.0, idle_dispatch=False)
+    coalescer = Coalescer(whole_batches=WHOLE, window=30.0, idle_dispatch=False)
     results = _run_together(coalescer, connector, ["a", "b", "c"])  # interactive
     assert [r.display_name for r in results] == ["A", "B", "C"]
     assert len(srv.log) == 1
@@ -103,7 +104,7 @@ def test_concurrent_subjects_share_one_request(srv, connector):
 
 
 def test_full_batches_split_and_failures_stay_per_subject(srv, connector):
-    coalescer = Coalescer(window=30.0, idle_dispatch=False)
+    coalescer = Coalescer(whole_batches=WHOLE, window=30.0, idle_dispatch=False)
     handles = ["a", "b", "bad", "d", "e", "f"]
     barrier = threading.Barrier(len(handles))
 
@@ -121,7 +122,7 @@ def test_full_batches_split_and_failures_stay_per_subject(srv, connector):
 
 
 def test_the_same_subject_twice_is_asked_once(srv, connector):
-    coalescer = Coalescer(window=30.0, idle_dispatch=False)
+    coalescer = Coalescer(whole_batches=WHOLE, window=30.0, idle_dispatch=False)
     with ThreadPoolExecutor(4) as pool:
         first = [pool.submit(coalescer.fetch, connector, "a", now=NOW) for _ in range(2)]
         deadline = time.monotonic() + 10
@@ -136,7 +137,8 @@ def test_the_same_subject_twice_is_asked_once(srv, connector):
 
 
 def test_a_lone_request_on_an_idle_network_goes_at_once(srv, connector):
-    coalescer = Coalescer(window=30.0)  # a window that would time the test out if waited
+    # A window that would time the test out if it were waited for.
+    coalescer = Coalescer(whole_batches=WHOLE, window=30.0)
     done = threading.Event()
     result: list = []
 
@@ -159,7 +161,7 @@ def _wait_for(coalescer, members):
 
 def test_a_hover_joining_a_batch_sends_it_at_once_as_interactive(srv, connector):
     # Windows long enough to time the test out: only the hover can send this batch.
-    coalescer = Coalescer(window=30.0, batch_window=30.0, idle_dispatch=False)
+    coalescer = Coalescer(whole_batches=WHOLE, window=30.0, batch_window=30.0, idle_dispatch=False)
     connector.batch_size = 10
 
     def one(handle, level):
@@ -175,13 +177,29 @@ def test_a_hover_joining_a_batch_sends_it_at_once_as_interactive(srv, connector)
 
 
 def test_batch_work_waits_for_company_even_on_an_idle_network(srv, connector):
-    coalescer = Coalescer(window=30.0, batch_window=30.0)  # idle dispatch is for people
+    # Idle dispatch is for people waiting, not for batch work.
+    coalescer = Coalescer(whole_batches=WHOLE, window=30.0, batch_window=30.0)
     _run_together(coalescer, connector, ["d", "e", "f"], level="batch")
     assert connector.levels == ["batch"] and len(srv.log) == 1
 
 
 def test_connectors_without_batches_are_called_directly(srv, connector):
     connector.batch_size = 1
-    coalescer = Coalescer(window=30.0, idle_dispatch=False)
+    coalescer = Coalescer(whole_batches=WHOLE, window=30.0, idle_dispatch=False)
     assert coalescer.fetch(connector, "a", now=NOW).display_name == "A"
     assert coalescer.stats["requests"] == 0
+
+
+def test_networks_that_fan_out_per_subject_are_coalesced_for_batch_work_only(srv, connector):
+    """A connector whose batch still fetches each subject's details one after another is
+    not coalesced while a person waits, and for batch work only under a published quota."""
+    people = Coalescer(whole_batches=frozenset(), batch_networks=frozenset({"idsnet"}),
+                       window=30.0, batch_window=30.0, idle_dispatch=False)
+    _run_together(people, connector, ["a", "b", "c"])  # interactive: one request each
+    assert len(srv.log) == 3 and people.stats["requests"] == 0
+    _run_together(people, connector, ["d", "e", "f"], level="batch")
+    assert len(srv.log) == 4
+    unlimited = Coalescer(whole_batches=frozenset(), batch_networks=frozenset(),
+                          window=30.0, batch_window=30.0, idle_dispatch=False)
+    _run_together(unlimited, connector, ["g", "h", "i"], level="batch")
+    assert len(srv.log) == 7
