@@ -39,6 +39,7 @@ HEADER_TIMEOUT = float(os.environ.get("GUNICORN_HEADER_TIMEOUT", "10"))
 # Bodies up to this size are buffered before a thread is used (our API limit is 256 KB).
 MAX_BUFFERED_BODY = 512 * 1024
 _CONTENT_LENGTH = re.compile(rb"\r\ncontent-length[ \t]*:[ \t]*([0-9]{1,12})[ \t]*\r\n", re.I)
+_EXPECT = re.compile(rb"\r\nexpect[ \t]*:", re.I)
 
 _CODES = {400: "bad_request", 403: "forbidden", 414: "uri_too_long",
           417: "expectation_failed", 431: "headers_too_large", 500: "internal_error",
@@ -65,8 +66,10 @@ def request_complete(buf: bytes, limit: int) -> bool:
     if end < 0:
         return len(buf) > limit
     match = _CONTENT_LENGTH.search(buf, 0, end + 2)
-    if match is None:
-        return True  # no body, or chunked: the thread reads it (bounded by timeout below)
+    if match is None or _EXPECT.search(buf, 0, end + 2):
+        # No body, chunked, or a client waiting for "100 Continue" before it sends the body:
+        # the thread reads the rest.
+        return True
     length = int(match.group(1))
     return length > MAX_BUFFERED_BODY or len(buf) >= end + 4 + length
 

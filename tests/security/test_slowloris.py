@@ -94,3 +94,18 @@ def test_a_complete_request_with_a_body_still_works(server):
     assert got == 200, data[:300]
     result = json.loads(data)["results"][0]
     assert result["account"] == "nonet:octocat" and result["error"]["code"] == "unknown_network"
+
+
+@pytest.mark.parametrize("head, complete", [
+    (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", True),
+    (b"GET / HTTP/1.1\r\nHost: x\r\n", False),                          # head still coming
+    (b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab", False),         # slow body: waits
+    (b"POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nabcde", True),
+    (b"POST / HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n", True),
+    (b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", True),   # the thread reads it
+    (b"G" * 9001, True),                                               # over the limit: 4xx
+])
+def test_when_a_request_is_complete_enough_for_a_thread(head, complete):
+    from service.gunicorn_worker import request_complete
+
+    assert request_complete(head, 9000) is complete
