@@ -66,9 +66,14 @@ def test_one_query_gives_a_full_year(token_github, upstream_server):
     assert data.windows == {}
     # Calendar weeks with contributions: the three November weeks, April and June.
     assert level(data, "active_weeks") == 5
-    links = {link.account for link in data.links}
-    assert {"x:octocat", "bluesky:octocat.bsky.social", "hackernews:octocat",
-            "devto:octocat"} <= links
+    # Links exactly as the REST path emits them (the identity checks read these).
+    assert {(lk.account, lk.linked_by) for lk in data.links} == {
+        ("x:octocat", "github twitter_username"),
+        ("bluesky:octocat.bsky.social", "github social_accounts"),
+        ("hackernews:octocat", "github social_accounts"),
+        ("devto:octocat", "github social_accounts"),
+        ("linkedin:https://www.linkedin.com/in/octocat", "github social_accounts"),
+    }
 
 
 def test_logins_travel_as_variables_and_the_cost_is_one_point(token_github, upstream_server):
