@@ -154,7 +154,7 @@ def concurrent_users(run: Run, users: int, offset: int) -> tuple[float, float]:
 def measure(token: bool, n_pages: int, latency: float, seed: int) -> dict:
     rng = random.Random(seed)
     result: dict = {"mode": "token" if token else "anonymous"}
-    with FakeUpstream(latency=latency) as fake, tempfile.TemporaryDirectory() as tmp:
+    with FakeUpstream(latency=latency) as fake, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         fake.enforce_quotas()
         run = Run(fake, tmp, token)
         result["intent"] = browse(run, pages(rng, n_pages, 0), rng, on_sight=False)
@@ -165,10 +165,10 @@ def measure(token: bool, n_pages: int, latency: float, seed: int) -> dict:
     # (nothing to coalesce) and 60 calls an hour would not cover 16 users anyway.
     result["concurrent"] = {}
     for k in (1, 4, 16, 32) if token else ():
-        with FakeUpstream(latency=latency) as fake, tempfile.TemporaryDirectory() as tmp:
+        with FakeUpstream(latency=latency) as fake, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
             fake.enforce_quotas()
             result["concurrent"][k] = concurrent_users(Run(fake, tmp, token), k, 20_000)
-    with FakeUpstream(latency=latency) as fake, tempfile.TemporaryDirectory() as tmp:
+    with FakeUpstream(latency=latency) as fake, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         fake.enforce_quotas()
         run = Run(fake, tmp, token)
         result["sight"] = browse(run, pages(rng, 3, 30_000), rng, on_sight=True)
