@@ -79,6 +79,11 @@ class Run:
         return not any(d.get("network") == "github" for d in report.get("degraded") or [])
 
 
+def _scratch() -> tempfile.TemporaryDirectory:
+    # The app's background cache writes may outlive the run by a moment.
+    return tempfile.TemporaryDirectory(ignore_cleanup_errors=True)
+
+
 def pages(rng: random.Random, count: int, offset: int) -> list[list[str]]:
     return [[f"bench-{offset + i}" for i in rng.sample(range(POOL), rng.randint(30, 50))]
             for _ in range(count)]
@@ -154,7 +159,7 @@ def concurrent_users(run: Run, users: int, offset: int) -> tuple[float, float]:
 def measure(token: bool, n_pages: int, latency: float, seed: int) -> dict:
     rng = random.Random(seed)
     result: dict = {"mode": "token" if token else "anonymous"}
-    with FakeUpstream(latency=latency) as fake, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
+    with FakeUpstream(latency=latency) as fake, _scratch() as tmp:
         fake.enforce_quotas()
         run = Run(fake, tmp, token)
         result["intent"] = browse(run, pages(rng, n_pages, 0), rng, on_sight=False)
@@ -165,10 +170,10 @@ def measure(token: bool, n_pages: int, latency: float, seed: int) -> dict:
     # (nothing to coalesce) and 60 calls an hour would not cover 16 users anyway.
     result["concurrent"] = {}
     for k in (1, 4, 16, 32) if token else ():
-        with FakeUpstream(latency=latency) as fake, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
+        with FakeUpstream(latency=latency) as fake, _scratch() as tmp:
             fake.enforce_quotas()
             result["concurrent"][k] = concurrent_users(Run(fake, tmp, token), k, 20_000)
-    with FakeUpstream(latency=latency) as fake, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
+    with FakeUpstream(latency=latency) as fake, _scratch() as tmp:
         fake.enforce_quotas()
         run = Run(fake, tmp, token)
         result["sight"] = browse(run, pages(rng, 3, 30_000), rng, on_sight=True)
