@@ -5,10 +5,11 @@ validation errors behave as a GraphQL server's do, and every answer has the sche
 
 Data comes from the REST personas in :mod:`tests.fakes.github`. Errors as GitHub sends them:
 an unknown login is ``data.<alias>: null`` plus ``{"type": "NOT_FOUND", "path": [alias]}``;
-no token is HTTP 401; ``flaky``'s contributions time out (a field error that nulls the
-user); ``CANDOR-RATE-LIMITED`` as token (or a spent budget) answers 200 with
-``{"type": "RATE_LIMITED"}`` and ``x-ratelimit-remaining: 0``. Budget: 5,000 points an hour
-per token, charged by the query's cost as GitHub computes it (connection requests / 100).
+no token, or ``CANDOR-BAD-TOKEN``, is HTTP 401; ``flaky``'s contributions time out (a
+field error that nulls the user); ``CANDOR-RATE-LIMITED`` as token (or a spent budget)
+answers 200 with ``{"type": "RATE_LIMITED"}`` and ``x-ratelimit-remaining: 0``. Budget:
+5,000 points an hour per token, charged by the query's cost as GitHub computes it
+(connection requests / 100).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tests.fakes import github as rest
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "contracts" / "github" / "schema.graphql"
 LIMIT = 5000
 RATE_LIMITED_TOKEN = "CANDOR-RATE-LIMITED"
+BAD_TOKEN = "CANDOR-BAD-TOKEN"
 _spent: dict[str, int] = {}
 _lock = threading.Lock()
 queries: list[dict[str, Any]] = []  # every body received, for tests that inspect them
@@ -63,6 +65,10 @@ def respond(body: bytes, headers: dict[str, str]):
                                               "forming-calls-with-graphql#authenticating-with-graphql",
                          "status": "401"}
     token = auth.removeprefix("Bearer ")
+    if token == BAD_TOKEN:  # a revoked or mistyped token: GitHub's 401 body
+        return 401, {}, {"message": "Bad credentials",
+                         "documentation_url": "https://docs.github.com/graphql",
+                         "status": "401"}
     reset = int(time.time()) + 3600
     try:
         request = json.loads(body)

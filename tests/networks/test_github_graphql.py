@@ -162,3 +162,21 @@ def test_an_invalid_handle_does_not_sink_the_batch(token_github, upstream_server
     assert isinstance(results["-bad-"], InvalidHandle)
     assert results["octocat"] is results["Octocat"]  # one login, asked once
     assert len(graphql_posts(upstream_server)) == 1
+
+
+@pytest.mark.parametrize(("token", "fault", "kind"), [
+    (github_graphql.BAD_TOKEN, None, "upstream_error"),  # 401 Bad credentials
+    ("ghp_test", "malformed", "bad_response"),  # 200 with a body that is not JSON
+    ("ghp_test", "503", "upstream_error"),
+])
+def test_a_failed_graphql_request_fails_every_handle_in_it(settings, upstream_server, token,
+                                                           fault, kind):
+    secret = dataclasses.replace(settings, credentials={**settings.credentials,
+                                                       "github_token": token})
+    github = make_connector("github", secret, Upstream(secret))
+    if fault:
+        upstream_server.faults["github"] = fault
+    results = github.fetch_many(["octocat", "bench-1"], now=NOW)
+    assert {k: getattr(v, "kind", None) for k, v in results.items()} == {
+        "octocat": kind, "bench-1": kind}
+    assert rest_calls(upstream_server) == []  # no REST fallback behind a failed request
