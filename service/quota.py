@@ -145,7 +145,8 @@ def credential_id(url: str, headers: Mapping[str, str]) -> str | None:
 class QuotaSpent(Exception):
     def __init__(self, ticket: Ticket, reset: float, remaining: int, level: str):
         when = time.strftime("%H:%M:%SZ", time.gmtime(reset))
-        reserved = " (the rest is kept for interactive requests)" if remaining > 0 else ""
+        reserved = (" (the rest is kept for interactive requests)"
+                    if level == "batch" and remaining > 0 else "")
         super().__init__(f"{ticket.network} {ticket.resource} quota spent{reserved}; "
                          f"it resets at {when}")
         self.ticket = ticket
