@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from service.upstream import Upstream
 
     settings = settings or Settings.from_env()
-    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    # Owner-only when we create it: it holds the SQLite file (claim codes, the audit log).
+    settings.instance_path.mkdir(mode=0o700, parents=True, exist_ok=True)
     app = Flask("service", instance_path=str(settings.instance_path.resolve()))
     app.config.update(
         API_TITLE="Candor",
