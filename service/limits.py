@@ -34,12 +34,14 @@ from limits import parse
 
 from service.errors import ApiError, error_response
 
-BADGE_LIMIT = os.environ.get("CANDOR_BADGE_LIMIT", "300/minute")
+# Defaults; the CANDOR_*_LIMIT variables override them when an app is built (not at import,
+# so one process can build apps with different limits).
+BADGE_LIMIT = "300/minute"
 # Counted in accounts fetched, like badges: a cold report fans out to every network.
-REPORT_LIMIT = os.environ.get("CANDOR_REPORT_LIMIT", "300/minute")
+REPORT_LIMIT = "300/minute"
 # Each self-check refetches every network (tips need the model inputs), so it is the most
 # expensive public page: a tighter per-IP limit keeps it from being used as a fan-out.
-CHECK_LIMIT = os.environ.get("CANDOR_CHECK_LIMIT", "30/minute")
+CHECK_LIMIT = "30/minute"
 CLAIM_LIMIT = "20/hour"
 KEY_PREFIX = "candor-rl"
 
@@ -80,7 +82,7 @@ def _badge_cost() -> int:
 
 
 def init_limiter(app: Flask) -> Limiter:
-    """Create this app's limiter (once) and put the per-IP limit on the badge blueprint."""
+    """Create this app's limiter (once) and put the per-IP limits on the public blueprints."""
     if "candor_limiter" in app.extensions:
         return app.extensions["candor_limiter"]
     settings = app.extensions["candor"].settings
