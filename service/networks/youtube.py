@@ -72,7 +72,17 @@ class Connector(base.Connector):
             data.observations.append(Observation("videos_recent", 0.0))
             data.observations.append(Observation("views_per_video", 0.0))
         elif uploads:
-            self._videos(data, str(uploads), now)
+            try:
+                self._videos(data, str(uploads), now)
+            except UpstreamError as exc:
+                if exc.kind in ("deadline", "rate_limited"):
+                    raise  # a spent quota is the whole network's state, with its reset time
+                # The channel answered: its levels stand; the video signals not yet emitted
+                # are unobserved, not zero.
+                data.partial.append("videos")
+                emitted = {o.signal for o in data.observations}
+                data.unobserved += [s for s in ("videos_recent", "views_per_video")
+                                    if s not in emitted]
         else:
             data.partial.append("videos")
             data.unobserved += ["videos_recent", "views_per_video"]

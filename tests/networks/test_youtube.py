@@ -99,3 +99,21 @@ def test_invalid_handles_make_no_request(conn, upstream_server, handle):
     with pytest.raises(InvalidHandle):
         conn.validate(handle)
     assert sum(upstream_server.hits.values()) == 0
+
+
+def test_failed_video_statistics_are_partial_not_a_failure(conn, upstream_server,
+                                                           monkeypatch):
+    from tests.fakes import youtube as fake
+
+    original = fake.respond
+
+    def broken_videos(path, query, headers):
+        if path == "/videos":
+            return 500, {"Content-Type": "text/html"}, b"<html>500</html>"
+        return original(path, query, headers)
+
+    monkeypatch.setattr(fake, "respond", broken_videos)
+    data = fetch(conn, "@octocat")
+    assert data.status == "found" and data.partial == ["videos"]
+    assert data.unobserved == ["views_per_video"]  # the uploads list answered
+    assert obs(data, "videos_recent") is not None and obs(data, "subscribers") is not None
