@@ -102,6 +102,9 @@ class ReportService:
                 return opted_out_report(subject, role)
             if not registry.blocked(held):
                 break  # else: an account opted out while we fetched; fetch again without it
+        else:  # opted out twice while fetching: answer nothing rather than show it
+            raise ApiError(503, "unavailable", "try again shortly",
+                           headers={"Retry-After": "5"})
         # Only a complete report of the subject's own accounts becomes its history and its
         # fallback: never one with caller-given extra accounts (they would rewrite another
         # person's history), never a degraded one (the stored report is what gets served

@@ -78,10 +78,8 @@ def verify(session: Session, claim: Claim) -> str | None:
     now = utcnow()
     for old in _active(session, claim.account):
         if old.id != claim.id:
-            old.status = "revoked"
-            old.revoked_at = now
-            old.revoked_reason = (f"a newer claim on {claim.account} was verified "
-                                  f"{now.replace(microsecond=0).isoformat()}")
+            revoke(session, old, f"a newer claim on {claim.account} was verified "
+                                 f"{now.replace(microsecond=0).isoformat()}")
     claim.status = "verified"
     claim.verified_at = now
     if claim.parent_id:
@@ -140,9 +138,15 @@ def claimed_accounts_query() -> Any:
 
 
 def revoke(session: Session, claim: Claim, reason: str) -> None:
-    claim.status = "revoked"
-    claim.revoked_at = utcnow()
-    claim.revoked_reason = reason[:200]
+    """Revoke ``claim``; a token's claim takes its linked claims with it."""
+    now = utcnow()
+    children = [] if claim.parent_id else list(session.scalars(select(Claim).where(
+        Claim.parent_id == claim.id, Claim.status != "revoked")))
+    for row in (claim, *children):
+        row.status = "revoked"
+        row.revoked_at = now
+        row.revoked_reason = (reason if row is claim else f"its token's claim was revoked: "
+                              f"{reason}")[:200]
 
 
 def set_links(claim: Claim, accounts: list[str], linkedin_slug: str | None) -> None:
