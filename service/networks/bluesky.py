@@ -18,7 +18,7 @@ from statistics import median
 
 from service.networks import base, links
 from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
-from service.networks.mastodon import age_days, iso, parse_time
+from service.networks.mastodon import age_days, iso, parse_time, secondary_failed
 from service.upstream import UpstreamError
 
 # atproto handle syntax: ASCII labels, at least two, TLD not starting with a digit.
@@ -90,7 +90,13 @@ class Connector(base.Connector):
             Observation("followers", float(profile.get("followersCount") or 0)),
             Observation("following", float(profile.get("followsCount") or 0)),
         ]
-        self._feed(data, self._root(), str(profile["did"]), now)
+        try:
+            self._feed(data, self._root(), str(profile["did"]), now)
+        except UpstreamError as exc:
+            if not secondary_failed(exc):
+                raise
+            data.partial.append("posts")
+            data.unobserved += ["posts_recent", "engagement_per_post"]
         return data
 
     def fetch_many(self, handles: list[str], *,

@@ -14,7 +14,7 @@ from statistics import median
 
 from service.networks import base
 from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
-from service.networks.mastodon import age_days, iso, parse_time
+from service.networks.mastodon import age_days, iso, parse_time, secondary_failed
 from service.upstream import UpstreamError
 
 # Forem: usernames are letters, digits and underscores, 2-30 long, stored lowercase.
@@ -66,7 +66,13 @@ class Connector(base.Connector):
             if value:
                 data.links.append(LinkedAccount(f"{network}:{value.lower()}", f"devto {field}",
                                                 verified=True))
-        self._articles(data, root, handle, now)
+        try:
+            self._articles(data, root, handle, now)
+        except UpstreamError as exc:
+            if not secondary_failed(exc):
+                raise
+            data.partial.append("articles")
+            data.unobserved += ["article_reactions", "articles_recent", "engagement_per_article"]
         return data
 
     def _articles(self, data: NetworkData, root: str, handle: str, now: datetime) -> None:

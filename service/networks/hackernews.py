@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 from service.networks import base
 from service.networks.base import InvalidHandle, NetworkData, Observation
-from service.networks.mastodon import age_days, html_to_text, iso, parse_time
+from service.networks.mastodon import age_days, html_to_text, iso, parse_time, secondary_failed
 from service.upstream import UpstreamError
 
 # HN's own rule: "letters, digits, dashes and underscores, between 2 and 15 characters".
@@ -51,8 +51,16 @@ class Connector(base.Connector):
             data.created_at = iso(created)
             data.observations.append(Observation("account_age_days", age_days(created, now)))
         data.observations.append(Observation("karma", float(user.get("karma") or 0)))
-        self._stories(data, handle)
-        self._comments(data, handle, now)
+        for part, signal, call in (("stories", "story_points", lambda: self._stories(data, handle)),
+                                   ("comments", "comments_recent",
+                                    lambda: self._comments(data, handle, now))):
+            try:
+                call()
+            except UpstreamError as exc:
+                if not secondary_failed(exc):
+                    raise
+                data.partial.append(part)
+                data.unobserved.append(signal)
         return data
 
     def _search(self, params: dict) -> dict | None:

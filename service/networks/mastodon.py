@@ -91,7 +91,14 @@ class Connector(base.Connector):
             Observation("followers", float(account.get("followers_count") or 0)),
             Observation("following", float(account.get("following_count") or 0)),
         ]
-        self._statuses(data, root, str(account["id"]), now)
+        try:
+            self._statuses(data, root, str(account["id"]), now)
+        except UpstreamError as exc:
+            if not secondary_failed(exc):
+                raise
+            data.partial.append("statuses")
+            data.unobserved += [s for s in ("posts_recent", "engagement_per_post")
+                                if s not in {o.signal for o in data.observations}]
         return data
 
     def _profile(self, data: NetworkData, account: dict, instance: str, now: datetime) -> None:
@@ -202,6 +209,12 @@ class Connector(base.Connector):
                     seen.add(key)
                     data.reactors[key] = data.reactors.get(key, 0) + 1
             data.reactions_sampled += len(seen)
+
+
+def secondary_failed(exc: UpstreamError) -> bool:
+    """A secondary call's failure makes the report partial; a deadline or a spent quota is
+    the whole network's state and propagates (with its reset time)."""
+    return exc.kind not in ("deadline", "rate_limited")
 
 
 def normalize_domain(host: str, network: str, raw: str) -> str:

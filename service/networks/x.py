@@ -15,7 +15,7 @@ from statistics import median
 
 from service.networks import base
 from service.networks.base import InvalidHandle, NetworkData, Observation
-from service.networks.mastodon import age_days, iso, parse_time
+from service.networks.mastodon import age_days, iso, parse_time, secondary_failed
 from service.upstream import UpstreamError
 
 USER_RE = re.compile(r"^[A-Za-z0-9_]{1,15}$")
@@ -92,7 +92,13 @@ class Connector(base.Connector):
         if user.get("protected"):
             data.flags.append("protected")  # posts are private: read nothing more
         elif user.get("id"):
-            self._timeline(data, str(user["id"]), now)
+            try:
+                self._timeline(data, str(user["id"]), now)
+            except UpstreamError as exc:
+                if not secondary_failed(exc):
+                    raise
+                data.partial.append("posts")
+                data.unobserved += ["posts_recent", "engagement_per_post"]
         return data
 
     def _timeline(self, data: NetworkData, user_id: str, now: datetime) -> None:

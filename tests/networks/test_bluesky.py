@@ -166,3 +166,20 @@ def test_fetch_many_batch_failure_fails_each_handle(conn, upstream_server):
     upstream_server.faults["bluesky"] = "503"
     many = conn.fetch_many(["octocat.bsky.social", "ada.example.com"], now=datetime.now(UTC))
     assert all(isinstance(v, UpstreamError) for v in many.values())
+
+
+def test_broken_feed_answer_is_partial_not_a_failure(conn, monkeypatch):
+    from tests.fakes import bluesky as fake
+
+    original = fake.respond
+
+    def broken(path, query, headers):
+        if path.endswith("getAuthorFeed"):
+            return 200, {"Content-Type": "application/json"}, b'{"feed": ['  # cut short
+        return original(path, query, headers)
+
+    monkeypatch.setattr(fake, "respond", broken)
+    data = fetch(conn, "octocat.bsky.social")
+    assert data.status == "found" and data.partial == ["posts"]
+    assert data.unobserved == ["posts_recent", "engagement_per_post"]
+    assert obs(data, "followers") == 4200

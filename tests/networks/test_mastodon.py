@@ -182,3 +182,20 @@ def test_failed_favourites_sample_is_partial(conn, upstream_server, monkeypatch)
     data = fetch(conn, upstream_server, "octocat")
     assert data.partial == ["favourites"] and data.unobserved == []
     assert data.reactors == {} and obs(data, "posts_recent") == 12
+
+
+def test_broken_statuses_answer_is_partial_not_a_failure(conn, upstream_server, monkeypatch):
+    from tests.fakes import mastodon as fake
+
+    original = fake.respond
+
+    def broken(path, query, headers):
+        if path.endswith("/statuses"):
+            return 200, {"Content-Type": "application/json"}, b'[{"id": '  # cut short
+        return original(path, query, headers)
+
+    monkeypatch.setattr(fake, "respond", broken)
+    data = fetch(conn, upstream_server, "octocat")
+    assert data.status == "found" and data.partial == ["statuses"]
+    assert data.unobserved == ["posts_recent", "engagement_per_post"]
+    assert obs(data, "followers") == 5120
