@@ -16,7 +16,7 @@ import re
 from datetime import datetime, timedelta
 from statistics import median
 
-from service.networks import base, links
+from service.networks import base, batch, links
 from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
 from service.networks.mastodon import age_days, iso, parse_time, secondary_failed
 from service.upstream import UpstreamError
@@ -111,20 +111,20 @@ class Connector(base.Connector):
                     raise
                 out.update({h: exc for h in chunk})
                 continue
-            for handle in chunk:
-                profile = found.get(handle)
-                try:
-                    if profile is None:  # dropped by getProfiles: ask alone for the reason
-                        out[handle] = self.fetch(handle, now=now)
-                    else:
-                        data = NetworkData(self.network, handle,
-                                           profile_url=f"https://bsky.app/profile/{handle}")
-                        out[handle] = self._from_profile(data, profile, now)
-                except UpstreamError as exc:
-                    if exc.kind == "deadline":
-                        raise
-                    out[handle] = exc
+            # each subject's feed and like sample, side by side
+            done = batch.each(chunk, lambda handle, f=found: self._finish(handle, f, now))
+            for handle, result in zip(chunk, done, strict=True):
+                if isinstance(result, UpstreamError) and result.kind == "deadline":
+                    raise result
+                out[handle] = result
         return out
+
+    def _finish(self, handle: str, found: dict[str, dict], now: datetime) -> NetworkData:
+        profile = found.get(handle)
+        if profile is None:  # dropped by getProfiles: ask alone for the reason
+            return self.fetch(handle, now=now)
+        data = NetworkData(self.network, handle, profile_url=f"https://bsky.app/profile/{handle}")
+        return self._from_profile(data, profile, now)
 
     def _profiles(self, actors: list[str]) -> dict[str, dict]:
         """One ``getProfiles`` call; its profiles keyed by the actor (handle or did) asked."""

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
+from service.networks import batch
 from service.networks.base import Connector as BaseConnector
 from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
 from service.networks.links import account_from_url
@@ -161,13 +162,13 @@ class Connector(BaseConnector):
                 continue
             users = {str(u.get("user_id")): u for u in body.get("items") or []
                      if isinstance(u, dict)}
-            for uid in chunk:
-                try:
-                    out[uid] = self._from_user(uid, users.get(uid), body, with_about, now)
-                except UpstreamError as exc:
-                    if exc.kind == "deadline":
-                        raise
-                    out[uid] = exc
+            # each subject's answers and top tags, side by side
+            done = batch.each(chunk, lambda uid, b=body, u=users: self._from_user(
+                uid, u.get(uid), b, with_about, now))
+            for uid, result in zip(chunk, done, strict=True):
+                if isinstance(result, UpstreamError) and result.kind == "deadline":
+                    raise result
+                out[uid] = result
         return {h: out[self.validate(h)] for h in handles}
 
     def _from_user(self, uid: str, user: dict[str, Any] | None, body: dict[str, Any],

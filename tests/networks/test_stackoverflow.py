@@ -197,3 +197,26 @@ def test_fetch_many_throttled_batch_fails_every_id(conn, upstream_server):
     upstream_server.faults["stackexchange"] = "500"
     many = conn.fetch_many(["22656", "1"], now=NOW)
     assert all(isinstance(v, UpstreamError) for v in many.values())
+
+
+def test_fetch_many_runs_each_subjects_calls_side_by_side(conn, upstream_server, monkeypatch):
+    """Two subjects' answers calls must be in flight together: each waits (up to 5 s) at a
+    barrier for the other, which only a concurrent batch can pass."""
+    import threading
+
+    from tests.fakes import stackoverflow as fake
+
+    barrier = threading.Barrier(2, timeout=5)
+    original = fake.respond
+
+    def meeting(path, query, headers):
+        if path.endswith("/answers"):
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                return 500, {"Content-Type": "text/html"}, b"<html>alone</html>"
+        return original(path, query, headers)
+
+    monkeypatch.setattr(fake, "respond", meeting)
+    many = conn.fetch_many(["22656", "4242"], now=NOW)
+    assert many["22656"].partial == [] and many["4242"].partial == []
