@@ -57,6 +57,7 @@ class Run:
             limiter.enabled = False  # one loopback client IP would only measure 429s
         self.fake = fake
         self.client = self.app.test_client()
+        self.why: Counter[str] = Counter()  # why hovers were not answered with a score
 
     def units(self) -> int:
         return self.fake.quota.total("github")
@@ -74,9 +75,14 @@ class Run:
     def scored(self, handle: str, badge: dict) -> bool:
         """Answered with a score: computed from GitHub's data, not degraded by a quota."""
         if badge.get("status") not in ("scored", "insufficient_data"):
+            self.why[str(badge.get("status"))] += 1
             return False
         report = self.client.get(f"/v1/reports/github/{handle}").get_json()  # a cache hit
-        return not any(d.get("network") == "github" for d in report.get("degraded") or [])
+        failed = [d.get("reason") for d in report.get("degraded") or []
+                  if d.get("network") == "github"]
+        for reason in failed:
+            self.why[f"github {reason}"] += 1
+        return not failed
 
 
 def _scratch() -> tempfile.TemporaryDirectory:
@@ -111,11 +117,14 @@ def browse(run: Run, site: list[list[str]], rng: random.Random, on_sight: bool) 
     return dict(out)
 
 
-def self_check(run: Run) -> int:
+def self_check(run: Run) -> tuple[int, str]:
+    """(GitHub units, how GitHub answered: "found" or the degraded reason)."""
     before = run.units()
     r = run.client.post("/v1/self-checks", json={"accounts": ["github:octocat"]})
     assert r.status_code == 200, r.get_data(as_text=True)[:300]
-    return run.units() - before
+    failed = [d.get("reason") for d in r.get_json().get("degraded") or []
+              if d.get("network") == "github"]
+    return run.units() - before, failed[0] if failed else "found"
 
 
 def recruiter_batch(run: Run, subjects: int, offset: int) -> tuple[float, list[str]]:
@@ -136,8 +145,9 @@ def recruiter_batch(run: Run, subjects: int, offset: int) -> tuple[float, list[s
     return (run.units() - before) / subjects, statuses
 
 
-def concurrent_users(run: Run, users: int, offset: int) -> tuple[float, float]:
-    """``users`` people hover a cold subject each at the same moment: (units/subject, scored)."""
+def concurrent_users(run: Run, users: int, offset: int) -> tuple[float, float, dict]:
+    """``users`` people hover a cold subject each at the same moment: (units/subject, scored,
+    why the others were not scored)."""
     barrier = threading.Barrier(users)
     clients = [run.app.test_client() for _ in range(users)]
     results: list[bool] = [False] * users
@@ -153,7 +163,7 @@ def concurrent_users(run: Run, users: int, offset: int) -> tuple[float, float]:
         t.start()
     for t in threads:
         t.join()
-    return (run.units() - before) / users, sum(results) / users
+    return (run.units() - before) / users, sum(results) / users, dict(run.why)
 
 
 def measure(token: bool, n_pages: int, latency: float, seed: int) -> dict:
@@ -163,7 +173,8 @@ def measure(token: bool, n_pages: int, latency: float, seed: int) -> dict:
         fake.enforce_quotas()
         run = Run(fake, tmp, token)
         result["intent"] = browse(run, pages(rng, n_pages, 0), rng, on_sight=False)
-        result["self_check_units"] = self_check(run)
+        result["intent_why"] = dict(run.why)
+        result["self_check_units"], result["self_check_github"] = self_check(run)
         result["batch_units_per_subject"], result["batch_statuses"] = recruiter_batch(
             run, 100, 10_000)
     # Concurrent users, each K on a fresh budget: anonymous REST has no multi-user request
@@ -195,16 +206,18 @@ def report(r: dict) -> list[str]:
              f"  GitHub units per cold badge shown: "
              f"{_share(intent['hover_units'], cold):.2f}",
              f"  hovers answered with a score: "
-             f"{_share(intent['hovers_scored'], intent['hovers']):.1%}",
+             f"{_share(intent['hovers_scored'], intent['hovers']):.1%} "
+             f"(the others: {r['intent_why'] or 'none'})",
              f"self-check (github:octocat and its linked accounts): "
-             f"{r['self_check_units']} GitHub units",
+             f"{r['self_check_units']} GitHub units, GitHub {r['self_check_github']}",
              f"recruiter batch of 100: {r['batch_units_per_subject']:.3f} GitHub units per "
              f"subject; result statuses {r['batch_statuses']}",
              "concurrent users hovering cold subjects at once (units per subject, scored):"]
     if not r["concurrent"]:
         lines.append("  (anonymous: REST has no multi-user request, nothing to coalesce)")
-    for k, (units, scored) in r["concurrent"].items():
-        lines.append(f"  {k:>2} users: {units:.3f} units/subject, {scored:.0%} scored")
+    for k, (units, scored, why) in r["concurrent"].items():
+        lines.append(f"  {k:>2} users: {units:.3f} units/subject, {scored:.0%} scored"
+                     + (f" (the others: {why})" if why else ""))
     lines += [f"on sight (old client, {sight['pages']} pages): GitHub units per page load "
               f"{_share(sight['page_units'], sight['pages']):.1f}; hovers after them answered "
               f"with a score {_share(sight['hovers_scored'], sight['hovers']):.0%}"]
