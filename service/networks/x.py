@@ -103,11 +103,18 @@ class Connector(base.Connector):
 
     def _timeline(self, data: NetworkData, user_id: str, now: datetime) -> None:
         since = (now - timedelta(days=ENGAGEMENT_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        status, body = self._get(f"/users/{user_id}/tweets", {
-            "max_results": TIMELINE_PAGE, "exclude": "retweets,replies", "start_time": since,
-            # X's production OpenAPI (2.167) names this post.fields (tweet.fields before);
-            # X refuses unknown query parameters, so only the published name is sent.
-            "post.fields": "created_at,public_metrics,entities"})
+        params = {"max_results": TIMELINE_PAGE, "exclude": "retweets,replies",
+                  "start_time": since, "post.fields": "created_at,public_metrics,entities"}
+        try:
+            status, body = self._get(f"/users/{user_id}/tweets", params)
+        except UpstreamError as exc:
+            # X's production OpenAPI (2.167) names this post.fields; its API reference
+            # (docs.x.com, "Fields") still says tweet.fields. X answers an unknown
+            # parameter with 400, so a 400 is asked once more under the older name.
+            if exc.status != 400:
+                raise
+            params["tweet.fields"] = params.pop("post.fields")
+            status, body = self._get(f"/users/{user_id}/tweets", params)
         posts = body.get("data", [])  # no "data" key at all when there are no posts
         if status != 200 or (body.get("errors") and not posts) or not isinstance(posts, list):
             data.partial.append("posts")

@@ -119,3 +119,20 @@ def test_older_retweet_count_shape_counts_the_same(conn, monkeypatch):
     assert obs(old, "engagement_per_post") == obs(new, "engagement_per_post") == 20
     assert sorted(o.value for o in old.observations if o.signal == "post_engagement") == \
         sorted(o.value for o in new.observations if o.signal == "post_engagement")
+
+
+def test_timeline_falls_back_to_tweet_fields_when_post_fields_is_refused(
+        conn, upstream_server, monkeypatch):
+    """X's OpenAPI (post.fields) and its API reference (tweet.fields) disagree; an API that
+    refuses post.fields with its 400 invalid-request is asked once more with tweet.fields."""
+    from tests.fakes import x as fake
+
+    new = fetch(conn, "octocat")
+    older = {k: (v - {"post.fields"}) | {"tweet.fields"} for k, v in fake.ALLOWED.items()}
+    monkeypatch.setattr(fake, "ALLOWED", older)
+    upstream_server.reset()
+    old = fetch(conn, "octocat")
+    timelines = [p for _, p, _ in upstream_server.requests if "/tweets" in p]
+    assert len(timelines) == 2 and "post.fields" in timelines[0]
+    assert "tweet.fields" in timelines[1]
+    assert obs(old, "engagement_per_post") == obs(new, "engagement_per_post")
