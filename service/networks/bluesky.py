@@ -7,7 +7,8 @@ lexicon's ``maxLength``); an actor missing from its answer is asked again alone,
 
 Errors come back as HTTP 400 ``{"error": ..., "message": ...}``: ``InvalidRequest``
 ("Profile not found") is a missing account, ``AccountTakedown`` a suspension,
-``AccountDeactivated`` a deactivated account (network-apis.md §5).
+``AccountDeactivated`` a deactivated account (the error names of the
+``app.bsky.actor.getProfile`` lexicon).
 """
 
 from __future__ import annotations

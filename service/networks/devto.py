@@ -1,7 +1,7 @@
 """dev.to (Forem): ``/users/by_username`` then one page of the user's published articles.
 
 dev.to exposes no follower count publicly, so the evidence is what articles drew.
-``joined_at`` is a human string such as ``"Jan  4, 2017"`` (network-apis.md §8).
+``joined_at`` is a human string such as ``"Jan  4, 2017"`` (as the Forem API returns it).
 ``github_username``/``twitter_username`` come from identities the user connected through
 OAuth, so they are recorded as links the person published.
 """

@@ -2,7 +2,7 @@
 
 Firebase has karma, ``created`` (epoch seconds) and ``about``; per-item data would cost one
 call per item, so stories and the recent-comment count come from Algolia HN Search
-(network-apis.md §6). Three calls in all. Unknown users are HTTP 200 with body ``null``.
+(``hn.algolia.com/api/v1``). Three calls in all. Unknown users are HTTP 200 with body ``null``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Two calls: ``/api/v1/accounts/lookup?acct=`` then ``/api/v1/accounts/:id/statuse
 ``/api/v1/statuses/:id/favourited_by`` on the three most-favourited posts (the engagement-ring
 sample, issue 10.4: who favourited, not only how many). The
 instance comes from the handle, so it is attacker-chosen: :meth:`Connector.validate`
-parses it strictly (network-apis.md §14) and every request passes ``user_host=True`` so
+parses it strictly and every request passes ``user_host=True`` so
 :mod:`service.upstream` applies its SSRF guard.
 
 Also home to two helpers other social connectors share: :func:`html_to_text` and

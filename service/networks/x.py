@@ -1,6 +1,6 @@
 """X (Twitter) API v2 with an app-only bearer token: user lookup plus one timeline page.
 
-X bills per resource read (network-apis.md §10), so the timeline is one page of at most
+X bills per resource read (pay-per-use API pricing), so the timeline is one page of at most
 ``TIMELINE_PAGE`` original posts from the last year, and none for protected accounts.
 A missing user comes back in two shapes: HTTP 404, or HTTP 200 with ``errors`` and no
 ``data`` (``"title": "Not Found Error"``); suspended users answer ``"title": "Forbidden"``.

@@ -3,8 +3,8 @@
 Three calls of 1 quota unit each (``search.list`` would cost 100): ``channels.list``
 by handle or id, ``playlistItems.list`` on the channel's uploads playlist, and
 ``videos.list`` for those videos' statistics. Counts are strings; a 200 without ``items`` is
-a missing channel (network-apis.md §9). The key travels in the ``X-Goog-Api-Key`` header,
-never in a URL that could end up in a log.
+a missing channel (as ``channels.list`` answers one). The key travels in the
+``X-Goog-Api-Key`` header, never in a URL that could end up in a log.
 """
 
 from __future__ import annotations
