@@ -6,6 +6,7 @@
 //   node test/firefox-e2e.mjs <dist/firefox> <service URL> <page.html> <screenshot.png> <handle>
 // Prints one JSON line with what it saw.
 import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 
 const [dist, serviceUrl, pageFile, shot, handle] = process.argv.slice(2);
@@ -45,19 +46,28 @@ try {
     return req.continue();
   });
   await page.goto(`https://github.com/${handle}`);
-  // The host after the heading, with a closed root (shadowRoot is null to the page), first at
-  // the width of the loading label ("Candor …"), then at the settled one ("Candor 66").
+  // The host after the heading, with a closed root (shadowRoot is null to the page): the page
+  // can only see its box. What it shows is read from the rendered pixels: a scored badge is a
+  // dark blue pill (#1e3a8a), the loading and other states are light grey, errors light red.
   const host = () => {
     const h1 = document.querySelector('h1.vcard-names');
     const el = h1 && h1.nextElementSibling;
     if (!el || el.tagName !== 'SPAN' || el.attributes.length) return null;
     const r = el.getBoundingClientRect();
-    return r.width > 20 ? { width: r.width, height: r.height, closed: el.shadowRoot === null,
+    return r.width > 20 ? { x: r.x, y: r.y, width: r.width, height: r.height, closed: el.shadowRoot === null,
       onTop: document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2) === el } : null;
   };
-  out.loading = await (await page.waitForFunction(host, { timeout: 90000, polling: 50 })).jsonValue();
-  out.host = await (await page.waitForFunction(`(${host})()?.width > ${out.loading.width + 4} ? (${host})() : null`,
-    { timeout: 90000, polling: 100 })).jsonValue();
+  const deadline = Date.now() + 90000;
+  for (;;) {
+    out.host = await (await page.waitForFunction(host, { timeout: 90000, polling: 50 })).jsonValue();
+    const { x, y, width, height } = out.host;
+    const png = await page.screenshot({ clip: { x, y, width, height }, type: 'png' });
+    out.pixel = pngPixel(Buffer.from(png), 6, Math.floor(height / 2));
+    const [r, g, b] = out.pixel;
+    if (b > 100 && r < 80 && g < 100) break; // the scored pill
+    if (Date.now() > deadline) throw new Error(`badge never showed a score; pixel ${out.pixel}`);
+    await new Promise((done) => setTimeout(done, 200)); // poll the rendering until the deadline
+  }
   await page.screenshot({ path: shot });
   out.ok = true;
 } catch (e) {
@@ -66,3 +76,51 @@ try {
   await browser.close();
 }
 process.stdout.write(JSON.stringify(out) + '\n');
+
+/** [r, g, b] of one pixel of an 8-bit RGB/RGBA PNG (what Firefox's screenshots are). */
+function pngPixel(buf, px, py) {
+  let pos = 8;
+  let w = 0;
+  let h = 0;
+  let colorType = 0;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos);
+    const type = buf.toString('ascii', pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') {
+      w = data.readUInt32BE(0);
+      h = data.readUInt32BE(4);
+      if (data[8] !== 8 || data[12] !== 0) throw new Error('unexpected PNG format');
+      colorType = data[9];
+    } else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') break;
+    pos += 12 + len;
+  }
+  const bpp = colorType === 6 ? 4 : 3;
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = w * bpp;
+  const img = Buffer.alloc(h * stride);
+  for (let row = 0; row < h; row++) {
+    const filter = raw[row * (stride + 1)];
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? img[row * stride + i - bpp] : 0;
+      const b = row > 0 ? img[(row - 1) * stride + i] : 0;
+      const c = row > 0 && i >= bpp ? img[(row - 1) * stride + i - bpp] : 0;
+      let v = raw[row * (stride + 1) + 1 + i];
+      if (filter === 1) v += a;
+      else if (filter === 2) v += b;
+      else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      img[row * stride + i] = v & 255;
+    }
+  }
+  const at = Math.min(py, h - 1) * stride + Math.min(px, w - 1) * bpp;
+  return [img[at], img[at + 1], img[at + 2]];
+}

@@ -40,8 +40,9 @@ def test_firefox_shows_a_badge_from_the_local_service(candor_service, tmp_path):
     seen = json.loads(lines[-1])
     assert seen["ok"], seen.get("error")
     assert seen["host"]["closed"] and seen["host"]["onTop"], seen
-    # The add-on's own request reached the service and was answered (the badge above changed
-    # from the loading label to the answer's).
+    r, g, b = seen["pixel"]  # the rendered badge is the scored one (dark blue pill)
+    assert b > 100 and r < 80 and g < 100, seen
+    # The add-on's own request reached the service (no key configured) and was answered.
     sent = wait_until(lambda: candor_service.recorder.matching("GET", "/v1/badges/github/octocat"),
                       5, "the add-on's request")
     assert sent[0][3] == 200 and sent[0][2] is None, sent
