@@ -215,9 +215,13 @@ def bluesky_ring(settings: Settings, upstream: Upstream) -> dict[str, Any]:
         for o in got.data.observations])
     silent_r = scoring.build_report("bluesky:ring.bsky.social", role,
                                     [dataclasses.replace(got, data=silent)], now=NOW)
+    sampled = got.data.reactions_sampled
+    total = sum(o.value for o in posts)
     return {"name": f"(ours) Bluesky ring: {len(ring)} accounts like every post",
             "role": role, "trick": trick, "twin": twin_r,
-            "note": f"twin built as NetworkData: the {len(ring)} ring accounts each like once; "
+            "note": f"the connector sampled {sampled} of {total:g} reactions (the most-liked "
+                    "posts): repeats outside the sample are not seen. "
+                    f"Twin built as NetworkData: the {len(ring)} ring accounts each like once; "
                     f"against the same posts with no likes at all the ring buys "
                     f"{score_of(trick) - score_of(silent_r):+d} (what {len(ring)} genuine "
                     "likes would buy)"}
@@ -368,6 +372,10 @@ def main() -> int:
         shown = "-" if row.get("reference") else f"{bought:+d}"
         print(f"{row['name'][:60]:60} {row['role']:15} {score_of(w):5d} {score_of(t):5d} "
               f"{shown:>6}  {', '.join(rules) or 'none'}")
+        withheld = [f"{k} {r['status']}" for k, r in (("twin", w), ("trick", t))
+                    if r["status"] != "scored"]
+        if withheld:
+            print(f"{'':60}   no number ({', '.join(withheld)}): counted as 0 points")
         if row.get("note"):
             print(f"{'':60}   note: {row['note']}")
         if row.get("reference"):
