@@ -308,3 +308,20 @@ def test_api_key_is_bound_to_the_service_it_was_saved_for(ext):
     assert all(key is None for _, _, key in ext.scripted.requests)
     page.close()
     expose(other)
+
+
+def test_pending_link_card_is_asked_again(ext):
+    ext.use_scripted()
+    pending = (202, {"Retry-After": "1"}, {"subject": "hackernews:slowpoke", "status": "pending",
+                                           "role": "general", "caveats": [], "networks": [],
+                                           "topics": []})
+    done = (200, {}, {"subject": "hackernews:slowpoke", "status": "insufficient_data",
+                      "score": None, "role": "general", "networks": [], "topics": [],
+                      "caveats": [], "computed_at": "2026-11-30T10:00:00Z"})
+    ext.scripted.script["/v1/badges/hackernews/slowpoke"] = [pending, done]
+    page = ext.open("https://news.ycombinator.com/news", hn_page(["slowpoke"]))
+    page.locator("a.hnuser").hover()
+    assert link_card_for(page, "hackernews:slowpoke") == "pending"
+    wait_js(page, "linkCard.dataset.status === 'insufficient_data'", timeout=15000)
+    assert len(ext.scripted.requests) == 2
+    assert "Not enough public data" in card_text(page, "linkCard")
