@@ -178,7 +178,9 @@
       // The page marks it as an organisation: nothing to ask, nothing to score.
       results.set(account, { ok: true, badge: { status: 'organization', subject: account } });
     }
-    if (results.has(account)) return showLinkCard(a); // already known: no request, no wait
+    const known = results.get(account);
+    if (known && !known.ok) results.delete(account); // errors are asked again on the next intent
+    else if (known) return showLinkCard(a); // already known: no request, no wait
     intent = { a, timer: setTimeout(() => {
       intent = null;
       if (!a.isConnected || !visible(a)) return; // hidden links are never looked up
