@@ -27,6 +27,11 @@ class SignalBreakdown(Schema):
         "description": "the value before exclusions"})
     unobserved = fields.Boolean(metadata={
         "description": "the network did not let us observe it (not a measured zero)"})
+    window_days = fields.Integer(allow_none=True, metadata={
+        "description": "days the network lets us count, when shorter than the year the "
+                       "calibration counts"})
+    projected = fields.Float(allow_none=True, metadata={
+        "description": "the value projected to a year (value x 365 / window_days)"})
 
 
 class NetworkBreakdown(Schema):

@@ -40,8 +40,9 @@ def services() -> Services:
 
 
 def _spec_constraints(api: Api) -> None:
-    """Schema-level rules apispec cannot derive from marshmallow (e.g. ``minProperties``),
-    declared on the schema class as ``MIN_PROPERTIES`` and enforced by its validator."""
+    """What apispec cannot derive from the views and schemas: ``minProperties`` (declared on
+    the schema class as ``MIN_PROPERTIES`` and enforced by its validator), OpenAPI links, and
+    the 429 of the per-IP limits."""
     from schemas import recruiter
 
     components = api.spec.components.schemas
@@ -49,16 +50,47 @@ def _spec_constraints(api: Api) -> None:
         minimum = getattr(getattr(recruiter, name), "MIN_PROPERTIES", None)
         if name in components and minimum:
             components[name]["minProperties"] = minimum
-    # A what-if needs both the check id and the subject of the self-check that made it (the
-    # id alone reaches nothing): say so with an OpenAPI link, for clients and for fuzzers.
     paths = api.spec._paths  # apispec keeps paths here; there is no public accessor
-    created = paths.get("/v1/self-checks", {}).get("post", {}).get("responses", {}).get("200")
-    if isinstance(created, dict) and "/v1/self-checks/what-if" in paths:
-        created.setdefault("links", {})["WhatIf"] = {
-            "operationRef": "#/paths/~1v1~1self-checks~1what-if/post",
-            "requestBody": {"check_id": "$response.body#/check_id",
-                            "subject": "$response.body#/subject"},
-            "description": "re-score this self-check with changed values"}
+    for (path, method, status), links in LINKS.items():
+        response = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
+        if isinstance(response, dict):
+            response.setdefault("links", {}).update(links)
+    # The per-IP limits (service/limits.py) apply to these too: a 429 is part of the contract.
+    for path, methods in paths.items():
+        if path.startswith(LIMITED_PREFIXES):
+            for operation in methods.values():
+                if isinstance(operation, dict) and "responses" in operation:
+                    operation["responses"].setdefault("429", {
+                        "description": "over the per-IP limit; retry after Retry-After seconds",
+                        "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/ErrorResponse"}}}})
+
+
+def _op(path: str, method: str = "post") -> str:
+    return "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+
+
+LIMITED_PREFIXES = ("/v1/badges", "/v1/reports", "/v1/self-checks")
+# OpenAPI links: which answer feeds which next request (for clients, and for the stateful
+# fuzzing in tests/resilience). A what-if needs the self-check's id *and* its subject.
+LINKS = {
+    ("/v1/self-checks", "post", "200"): {"WhatIf": {
+        "operationRef": _op("/v1/self-checks/what-if"),
+        "requestBody": {"check_id": "$response.body#/check_id",
+                        "subject": "$response.body#/subject"}}},
+    ("/v1/claims", "post", "201"): {"Verify": {
+        "operationRef": _op("/v1/claims/{claim_id}/verify"),
+        "parameters": {"claim_id": "$response.body#/id"}}},
+    ("/v1/lookups", "post", "202"): {"Progress": {
+        "operationRef": _op("/v1/lookups/{lookup_id}", "get"),
+        "parameters": {"lookup_id": "$response.body#/id"}}},
+    ("/v1/badges/{network}/{handle}", "get", "200"): {"FullReport": {
+        "operationRef": _op("/v1/reports/{network}/{handle}", "get"),
+        "parameters": {"network": "$request.path.network", "handle": "$request.path.handle"}}},
+    ("/v1/reports/{network}/{handle}", "get", "200"): {"History": {
+        "operationRef": _op("/v1/reports/{network}/{handle}/history", "get"),
+        "parameters": {"network": "$request.path.network", "handle": "$request.path.handle"}}},
+}
 
 
 def create_app(settings: Settings | None = None) -> Flask:
