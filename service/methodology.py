@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from service.scoring import catalogue
 from service.scoring.reference import breadth_scores
+from service.scoring.tips import effect, tip_data
 
 # Quantile points shown per published table: enough to read the shape, not 101 rows.
 SUMMARY_PERCENTILES = (10, 25, 50, 75, 90, 99)
@@ -61,7 +62,9 @@ def signal_rows() -> list[dict]:
         for name, spec in sorted(catalogue.signals()[network].items()):
             stat = spec.get("stat") or ("sum" if spec.get("per_item") or
                                         spec["kind"] == "event" else "max")
+            tip = tip_data()["signals"].get(network, {}).get(name)
             rows.append({"network": network, "name": name, **spec,
+                         "tip": tip["text"] if tip else None,
                          "statistic": STATISTICS[stat].replace(
                              "best k", f"best {spec.get('k', 'k')}")})
     return rows
@@ -191,6 +194,14 @@ def model_parameters() -> list[tuple[str, str]]:
             if not k.startswith("_") and not isinstance(v, dict | list)]
 
 
+def tip_rows() -> list[dict]:
+    """Every tip the self-check can give, from data/tips.json, with when it shows."""
+    return [{"network": net, "signal": sig, "text": tip["text"], "step": tip["step"],
+             "effect": effect(net, sig)}
+            for net, sigs in sorted(tip_data()["signals"].items())
+            for sig, tip in sorted(sigs.items())]
+
+
 def methodology() -> dict:
     networks, roles = role_rows()
     caveats = catalogue.caveat_texts()
@@ -208,6 +219,7 @@ def methodology() -> dict:
         "exclusions": exclusion_rules(),
         "not_detectable": NOT_DETECTABLE,
         "breadth": breadth_rows(),
+        "tips": tip_rows(),
         "statistics": STATISTICS,
         "general_caveats": caveats["general"],
         "specific_caveats": sorted(caveats["specific"].items()),

@@ -12,6 +12,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from service.scoring import CALIBRATION_VERSION, MODEL_VERSION
+
 # Realistic values by field or parameter name, used when the schema's type accepts them.
 NAMED: dict[str, Any] = {
     "network": "github",
@@ -33,8 +35,8 @@ NAMED: dict[str, Any] = {
     "reason": "timeout",
     "label": "Software engineering",
     "population": "public GitHub accounts with at least one public repository",
-    "model_version": "candor-model-1.0",
-    "calibration_version": "cal-2026.1",
+    "model_version": MODEL_VERSION,
+    "calibration_version": CALIBRATION_VERSION,
     "status": "scored",
     "score": 72,
     "low": 66,

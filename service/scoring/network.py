@@ -19,6 +19,9 @@ from service.networks.base import NetworkData, Observation
 from service.scoring import aggregate, catalogue, exclusions
 from service.scoring.calibration import curve
 
+# The window every calibration table counts (a year); a shorter one is projected to it.
+YEAR_DAYS = 365
+
 
 @dataclass
 class SignalResult:
@@ -38,6 +41,12 @@ class SignalResult:
     weight: float = 0.0
     evidence: float = 0.0
     items: dict[str, float] = field(default_factory=dict)  # per-item values (after own work)
+    # A signal the network only shows over a shorter window than the calibration's year
+    # (GitHub's keyless events: 30 days): the window, and the value projected to a year at
+    # the same pace, which is what the percentile is read from.
+    window_days: int | None = None
+    projected: float | None = None
+    percentile_unprojected: float | None = None
 
 
 @dataclass
@@ -56,6 +65,7 @@ class NetworkResult:
     unobserved: list[str] = field(default_factory=list)
     failed_calls: list[str] = field(default_factory=list)
     young_factor: float = 1.0
+    windows: dict[str, int] = field(default_factory=dict)  # signal -> days, when < a year
 
 
 def parse_at(at: str | None) -> datetime | None:
@@ -221,7 +231,17 @@ def score_network(data: NetworkData, role: str, now: datetime) -> NetworkResult:
             continue
         spec = specs[name]
         res.weight = weights[name]
-        res.percentile = curve(net, name).percentile(res.value or 0.0)
+        table = curve(net, name)
+        res.percentile = table.percentile(res.value or 0.0)
+        window = data.windows.get(name) or data.windows.get(spec.get("from") or name)
+        if window and 0 < window < YEAR_DAYS and res.value is not None and not res.unobserved:
+            # The calibration counts a year; a shorter window is compared at the same pace
+            # (value x 365 / window). The band's low end keeps the unprojected value, so
+            # the guess widens the band instead of hiding in the number.
+            res.window_days = int(window)
+            res.projected = res.value * YEAR_DAYS / window
+            res.percentile_unprojected = res.percentile
+            res.percentile = table.percentile(res.projected)
         if res.value is not None:
             unit = spec.get("evidence_unit")
             if unit:
@@ -243,7 +263,9 @@ def score_network(data: NetworkData, role: str, now: datetime) -> NetworkResult:
             high += res.weight
             res.percentile = max(shown, neutral)
         else:
-            low += res.weight * res.percentile / 100.0
+            floor = (res.percentile_unprojected if res.percentile_unprojected is not None
+                     else res.percentile)
+            low += res.weight * floor / 100.0
             high += res.weight * res.percentile / 100.0
         total += res.weight * res.percentile / 100.0
     cfg = catalogue.model()
@@ -257,7 +279,8 @@ def score_network(data: NetworkData, role: str, now: datetime) -> NetworkResult:
     return NetworkResult(
         net, list(results.values()), excl, total, _shrink(total, confidence), evidence,
         confidence, _shrink(low, confidence), _shrink(high, confidence), unobserved,
-        sorted(set(data.partial) | ({"invalid value"} if invalid else set())), young)
+        sorted(set(data.partial) | ({"invalid value"} if invalid else set())), young,
+        {r.name: r.window_days for r in results.values() if r.window_days})
 
 
 def _shrink(total: float, confidence: float) -> float:

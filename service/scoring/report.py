@@ -206,6 +206,8 @@ def _network_row(n: NetworkInput, res: NetworkResult | None, role: str, contrib:
             "statistic": s.statistic,
             "before": r4(s.before),
             "unobserved": s.unobserved,
+            "window_days": s.window_days,
+            "projected": r4(s.projected),
             "value": r4(s.value),
             "percentile": round(s.percentile, 1) + 0.0 if s.scored else None,
             "weight": r4(s.weight) if s.scored else None,
@@ -271,6 +273,11 @@ def _caveats(inputs, results, role, status, confidence, excl, now) -> list[dict]
                 signals=", ".join(res.unobserved))
         elif data.partial:
             add("partial_data", account=n.account, parts=", ".join(sorted(data.partial)))
+        if res.windows:
+            days = sorted(set(res.windows.values()))
+            add("short_window", account=n.account,
+                signals=", ".join(sorted(res.windows)),
+                days=" and ".join(str(d) for d in days))
         if res.young_factor < 1.0:
             add("young_account", account=n.account, factor=f"{res.young_factor:.0%}",
                 days=catalogue.model()["young_account"]["ramp_days"])

@@ -43,8 +43,9 @@ def test_signals_and_tips(page):
         assert f"<h3>{network}</h3>" in page
         for name, spec in sigs.items():
             assert f'<th scope="row">{name}</th>' in page
-            if spec.get("tip"):
-                assert spec["tip"] in page
+        tips = load("tips.json")["signals"].get(network, {})
+        for name in tips:
+            assert tips[name]["text"] in unescape(page)
 
 
 def test_role_weights_and_ignores(page):
@@ -121,3 +122,13 @@ def test_breadth_effect_is_shown_with_the_models_numbers(page):
         row = f'<th scope="row">{role}</th>' + "".join(
             f"<td>{s}</td>" for s in breadth_scores(role))
         assert row in page.replace("\n", ""), role
+
+
+def test_lists_every_tip_with_its_time_to_effect(client):
+    from service.scoring.tips import tip_data
+
+    html = client.get("/methodology").get_data(as_text=True)
+    for signals in tip_data()["signals"].values():
+        for tip in signals.values():
+            assert tip["text"] in unescape(html)
+    assert "halves every 180 days" in unescape(html)

@@ -25,12 +25,12 @@ def _field(report, account, signal):
 def test_what_if_rescores_without_upstream_calls(client, upstream_server):
     report = _check(client)
     assert report["check_id"]
-    reviews = _field(report, "github:octocat", "reviews")
+    prs = _field(report, "github:octocat", "merged_external_prs")
     hits = sum(upstream_server.hits.values())
     r = client.post("/v1/self-checks/what-if", json={
         "check_id": report["check_id"], "subject": "github:octocat",
-        "changes": [{"account": "github:octocat", "signal": "reviews",
-                     "value": reviews["value"] + 5}]})
+        "changes": [{"account": "github:octocat", "signal": "merged_external_prs",
+                     "value": prs["value"] + 20}]})
     assert r.status_code == 200, r.get_json()
     assert sum(upstream_server.hits.values()) == hits, "a what-if must not fetch"
     body = r.get_json()
