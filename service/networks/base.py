@@ -9,7 +9,7 @@ about scoring: it reports *observations* named after the signal catalogue in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
@@ -102,6 +102,15 @@ class NetworkData:
 
 def utcnow_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def window_start(now: datetime, days: int) -> datetime:
+    """Midnight UTC on the day ``days`` before ``now``: the lower bound a connector puts in a
+    URL for "the last N days". A bound to the second makes every call a new URL, which the
+    upstream client can never revalidate (no stored ETag for it); a whole day keeps the URL
+    the same all day. Connectors that see item dates drop the extra hours themselves."""
+    return (now.astimezone(UTC) - timedelta(days=days)).replace(
+        hour=0, minute=0, second=0, microsecond=0)
 
 
 class Connector:

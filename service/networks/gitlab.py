@@ -26,7 +26,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from service.networks.base import Connector as BaseConnector
-from service.networks.base import InvalidHandle, LinkedAccount, NetworkData, Observation
+from service.networks.base import (
+    InvalidHandle,
+    LinkedAccount,
+    NetworkData,
+    Observation,
+    window_start,
+)
 from service.networks.links import account_from_url
 from service.upstream import UpstreamError
 
@@ -195,7 +201,9 @@ class Connector(BaseConnector):
                 data.topics[language] = data.topics.get(language, 0.0) + weight
 
     def _merged(self, data: NetworkData, uid: int, username: str, now: datetime) -> None:
-        since = (now - timedelta(days=MR_WINDOW_DAYS)).isoformat()
+        # A whole-day bound keeps the URL revalidatable (window_start); the merge dates
+        # before the exact window are dropped below.
+        since = window_start(now, MR_WINDOW_DAYS).isoformat()
         _, mrs, _ = self._get("/merge_requests", {
             "author_id": uid, "state": "merged", "scope": "all", "updated_after": since,
             "per_page": 100})

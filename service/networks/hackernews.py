@@ -8,7 +8,7 @@ call per item, so stories and the recent-comment count come from Algolia HN Sear
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from service.networks import base
 from service.networks.base import InvalidHandle, NetworkData, Observation
@@ -89,7 +89,10 @@ class Connector(base.Connector):
             data.observations.append(Observation("story_points", 0.0))
 
     def _comments(self, data: NetworkData, handle: str, now: datetime) -> None:
-        since = int((now - timedelta(days=RECENT_DAYS)).timestamp())
+        # From midnight UTC (base.window_start): a bound to the second would make every call a
+        # new URL that can never be revalidated. The count can then include up to one more
+        # day of comments; hitsPerPage=0 returns no dates to drop them by.
+        since = int(base.window_start(now, RECENT_DAYS).timestamp())
         # hitsPerPage=0: only the count (nbHits) is needed, not the comments themselves.
         body = self._search({"tags": f"comment,author_{handle}", "hitsPerPage": 0,
                              "numericFilters": f"created_at_i>{since}"})

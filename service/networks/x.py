@@ -102,7 +102,9 @@ class Connector(base.Connector):
         return data
 
     def _timeline(self, data: NetworkData, user_id: str, now: datetime) -> None:
-        since = (now - timedelta(days=ENGAGEMENT_DAYS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # A whole-day bound keeps the URL revalidatable (base.window_start); posts of the
+        # extra hours before the exact window are dropped below.
+        since = base.window_start(now, ENGAGEMENT_DAYS).strftime("%Y-%m-%dT%H:%M:%SZ")
         params = {"max_results": TIMELINE_PAGE, "exclude": "retweets,replies",
                   "start_time": since, "post.fields": "created_at,public_metrics,entities"}
         try:
@@ -124,7 +126,7 @@ class Connector(base.Connector):
         engagements: list[float] = []
         for post in posts:
             created = parse_time((post or {}).get("created_at"))
-            if created is None:
+            if created is None or created < now - timedelta(days=ENGAGEMENT_DAYS):
                 continue
             if created >= now - timedelta(days=RECENT_DAYS):
                 recent += 1
