@@ -288,7 +288,11 @@ def _caveats(inputs, results, role, status, confidence, excl, now) -> list[dict]
                 add("stale_data", account=n.account, days=int(days))
         if data.flags:
             add("flagged", account=n.account, flags=", ".join(sorted(data.flags)))
-    if status == "insufficient_data":
+    unreachable = [n for n in inputs if n.status == "failed"]
+    if status == "insufficient_data" and not results and unreachable:
+        # Nothing was read because the networks failed: say so, and blame no one's profile.
+        add("networks_unreachable", accounts=", ".join(n.account for n in unreachable))
+    elif status == "insufficient_data":
         add("insufficient_data")
     elif status == "scored" and confidence < catalogue.model()["low_confidence"]:
         add("low_confidence", confidence=f"{confidence:.2f}")

@@ -54,3 +54,4 @@ def test_projection_keeps_the_score_monotone():
         Observation("reviews", 1, at=ago(1), item="q/r#7")]))]
     assert build_report("s", "engineering", more, now=NOW)["score"] >= \
         build_report("s", "engineering", base, now=NOW)["score"]
+
