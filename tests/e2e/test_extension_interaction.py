@@ -43,13 +43,6 @@ def test_fifty_links_cost_nothing_until_someone_is_looked_at(ext):
     page.wait_for_load_state("load")
     assert requests_settle(lambda: gets(ext) + ext.service.recorder.matching("POST", "/")) == 0
 
-    # The pointer passes over ten names without resting: still nothing.
-    for n in names[:10]:
-        x, y = center(page, f"document.querySelector('a.hnuser[href=\"user?id={n}\"]')")
-        page.mouse.move(x, y)
-        page.mouse.move(x + 300, y)
-    assert requests_settle(lambda: gets(ext)) == 0
-
     # Resting on one name asks for that one person only.
     page.locator('a.hnuser[href="user?id=octocat"]').hover()
     assert link_card_for(page, "hackernews:octocat") == "scored"
@@ -137,7 +130,7 @@ def test_hostile_page_cannot_drive_lookups(ext):
     # Visible links focused by script every 320 ms: intent completes, the page budget holds.
     page.evaluate("""() => new Promise((done) => {
         const box = document.createElement('p');
-        for (let i = 0; i < 34; i++) {
+        for (let i = 0; i < 40; i++) {
             const a = document.createElement('a');
             a.className = 'user-mention'; a.href = '/flood' + i; a.textContent = '@flood' + i + ' ';
             box.append(a);
@@ -145,17 +138,17 @@ def test_hostile_page_cannot_drive_lookups(ext):
         document.querySelector('main').prepend(box);
         let i = 0;
         const next = () => {
-            if (i === 34) return done();
+            if (i === 40) return done();
             box.children[i++].focus();
             setTimeout(next, 320);
         };
         next();
     })""")
     accounts = {r[1].split("?")[0] for r in gets(ext)}
-    print(f"\nhostile page: 3000 hidden links -> 0 look-ups; 34 visible links focused by script "
+    print(f"\nhostile page: 3000 hidden links -> 0 look-ups; 40 visible links focused by script "
           f"-> {len(accounts)} accounts reached the service (budget 30 per minute per page)")
     assert len(accounts) <= 29  # 30 per minute for the page, octocat's own badge included
-    assert link_card_for(page, "github:flood33") == "error"  # told it was paused
+    assert link_card_for(page, "github:flood39") == "error"  # told it was paused
     assert "paused them" in card_text(page, "linkCard")
     assert page.evaluate("window.__pwned") is None
 
