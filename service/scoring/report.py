@@ -83,7 +83,8 @@ def build_report(subject: str, role: str, networks: list[NetworkInput], *, now: 
         status = "scored"
     score = band = percentile = None
     if status == "scored":
-        pct = reference.percentile_of(role, combined)
+        # From the published (rounded) combined value, so a reader recomputes it exactly.
+        pct = reference.percentile_of(role, r4(combined))
         percentile = round(pct, 1) + 0.0
         score = _score(pct)
         half = round(cfg["band_min"] + cfg["band_spread"] * (1.0 - confidence))
