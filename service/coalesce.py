@@ -12,7 +12,11 @@ running in this process) is sent at once: a lone cold badge never waits for comp
 not coming; the window only opens while another fetch is in flight, which is exactly when
 more arrivals are likely. Batch work (recruiter lookups, a page's badge batch) is not
 waited on by a person, so its batches wait longer (``batch_window``, 500 ms) to fill; a
-hover that joins such a batch sends it at once.
+hover that joins such a batch sends it at once. A lookup has at most
+``CANDOR_LOOKUP_CONCURRENCY`` subjects of a network in flight in a process
+(:mod:`service.job_slots`), so a batch-priority batch holding that many is as full as it can
+get and goes at once: waiting out the window would idle every job slot while the rest of the
+lookup is queued behind them (GitHub batches 12, lookups run 8 by default).
 
 A batch runs at the highest priority of its members (a hover in a batch of recruiter
 subjects makes it interactive), see :mod:`service.quota`.
@@ -33,6 +37,7 @@ from datetime import datetime
 from typing import Any
 
 from service import quota
+from service.job_slots import concurrency
 from service.networks.base import Connector, NetworkData
 from service.upstream import UpstreamError, time_left
 
@@ -59,9 +64,13 @@ class Coalescer:
     def __init__(self, window: float = DEFAULT_WINDOW, *, idle_dispatch: bool = True,
                  batch_window: float = BATCH_WINDOW,
                  whole_batches: frozenset[str] = WHOLE_SUBJECT_BATCHES,
-                 batch_networks: frozenset[str] | None = None):
+                 batch_networks: frozenset[str] | None = None,
+                 batch_fill: int | None = None):
         self.window = window
         self.batch_window = batch_window
+        # Batch-priority requests that can be waiting at once (None: the job concurrency,
+        # read at each fetch as the job pool reads it).
+        self.batch_fill = batch_fill
         self.whole_batches = whole_batches  # coalesced at any priority
         # Coalesced for batch work: networks with a published quota.
         self.batch_networks = (frozenset(n for n, _, _ in quota.PUBLISHED)
@@ -97,7 +106,8 @@ class Coalescer:
                 batch.handles.append(handle)
             batch.levels.add(level)
             batch.members += 1
-            if len(batch.handles) >= size:
+            fill = self.batch_fill if self.batch_fill is not None else concurrency()
+            if len(batch.handles) >= size or (level == "batch" and batch.members >= fill):
                 batch.full.set()
             if batch.full.is_set() and self._open.get(key) is batch:
                 del self._open[key]  # later arrivals open the next batch

@@ -203,3 +203,27 @@ def test_networks_that_fan_out_per_subject_are_coalesced_for_batch_work_only(srv
                           window=30.0, batch_window=30.0, idle_dispatch=False)
     _run_together(unlimited, connector, ["g", "h", "i"], level="batch")
     assert len(srv.log) == 7
+
+
+def test_a_batch_holding_every_job_slot_goes_without_waiting_out_the_window(
+        srv, connector, monkeypatch):
+    """A lookup has at most CANDOR_LOOKUP_CONCURRENCY subjects of a network in flight: a
+    batch-priority batch with that many members cannot grow, so it is sent at once rather
+    than idling every job slot for the window (a 30 s window here would time out)."""
+    monkeypatch.setenv("CANDOR_LOOKUP_CONCURRENCY", "3")
+    coalescer = Coalescer(whole_batches=WHOLE, window=30.0, batch_window=30.0,
+                          idle_dispatch=False)
+    connector.batch_size = 10  # larger than the job concurrency, like GitHub's 12 vs 8
+
+    def one(handle):
+        with quota.priority("batch"):
+            return coalescer.fetch(connector, handle, now=NOW)
+
+    with ThreadPoolExecutor(3) as pool:
+        first = [pool.submit(one, h) for h in ("a", "b")]
+        _wait_for(coalescer, 2)
+        assert not any(f.done() for f in first)  # two of three slots: still open
+        last = pool.submit(one, "c")
+        got = [f.result(timeout=10).handle for f in (*first, last)]
+    assert got == ["a", "b", "c"] and len(srv.log) == 1
+    assert connector.levels == ["batch"]
