@@ -168,6 +168,12 @@ class Upstream:
                 now = time.time()
                 self._cooldowns = {k: v for k, v in self._cooldowns.items() if v[0] > now}
 
+    def cooling_down(self) -> dict[tuple[str, str], float]:
+        """(network, host) -> epoch seconds it asked us to wait until, for hosts still waiting."""
+        now = time.time()
+        with self._lock:
+            return {key: until for key, (until, _) in self._cooldowns.items() if until > now}
+
     @contextlib.contextmanager
     def _slot(self, key: tuple[str, str]) -> Iterator[None]:
         """At most ``per_host_limit`` calls in flight per (network, host).

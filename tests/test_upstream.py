@@ -149,6 +149,9 @@ def test_429_with_long_retry_after_fails_fast_and_cools_the_host_down(srv):
     # Cooldowns are per (network, host): another network on the same fake host still works.
     assert up.get(srv.url_for("/other"), network="gitlab").status == 200
     assert up.stats.snapshot()["devto"]["errors"] == {"rate_limited": 2}
+    # ...and the client says which host waits until when (tests poll this, not a timer).
+    host = f"{srv.host}:{srv.port}"
+    assert up.cooling_down() == {("devto", host): err.retry_at}
 
 
 def test_429_without_retry_after_is_not_retried_blindly(srv):
@@ -306,12 +309,15 @@ def test_memory_store_is_bounded():
 def test_per_host_concurrency_limit(srv):
     lock = threading.Lock()
     state = {"now": 0, "max": 0}
+    # Requests leave the handler three at a time: three must be in flight together (fewer
+    # break the barrier), and a fourth in flight would show in state["max"].
+    together = threading.Barrier(3, timeout=10)
 
     def handler(request):
         with lock:
             state["now"] += 1
             state["max"] = max(state["max"], state["now"])
-        time.sleep(0.25)
+        together.wait()
         with lock:
             state["now"] -= 1
         return Response("{}")
@@ -423,17 +429,21 @@ def test_user_host_on_the_allow_listed_fake_instance(upstream_server, upstream):
 
 
 def test_waiting_for_a_slot_respects_the_deadline(srv):
-    def slow(request):
-        time.sleep(1.0)
+    entered, release = threading.Event(), threading.Event()
+
+    def held(request):
+        entered.set()
+        release.wait(10)  # holds the only slot until the test lets go
         return Response("{}")
-    srv.expect_request("/held").respond_with_handler(slow)
+    srv.expect_request("/held").respond_with_handler(held)
     up = make(per_host_limit=1)
     with ThreadPoolExecutor(max_workers=1) as pool:
         holder = pool.submit(up.get, srv.url_for("/held"), network="x")
-        time.sleep(0.2)  # the holder is inside its request now
+        assert entered.wait(10), "the first request never reached the server"
         start = time.monotonic()
         with deadline(0.3):
             err = raised(up.get, srv.url_for("/held"), network="x")
         assert err.kind == "deadline" and time.monotonic() - start < 0.6
-        assert holder.result().status == 200
+        release.set()
+        assert holder.result(timeout=10).status == 200
     assert hits(srv, "/held") == 1

@@ -13,6 +13,11 @@ from tests.cache.conftest import Compute, envelope, stale_envelope, wait_until
 KEY = cache_key("github:octocat", "engineering")
 
 
+def _refreshing(cache) -> bool:
+    """A background refresh of KEY is scheduled or running on this instance."""
+    return cache._flights.running("refresh:" + KEY)
+
+
 def test_stale_is_served_at_once_and_refreshed_once_in_background(make_cache):
     cache = make_cache()
     old = stale_envelope("old")
@@ -38,7 +43,8 @@ def test_stale_refresh_is_single_flight_across_instances(make_cache):
         assert a.get_or_compute(KEY, compute, wait=1)[1] == "stale"
         assert b.get_or_compute(KEY, compute, wait=1)[1] == "stale"
     assert wait_until(lambda: b.get_or_compute(KEY, compute, wait=0)[1] == "hit")
-    time.sleep(0.1)  # let a second refresh, if one was (wrongly) started, show up
+    # A second refresh, if one was (wrongly) started, has called compute once it is over.
+    assert wait_until(lambda: not _refreshing(a) and not _refreshing(b))
     assert compute.calls == 1
 
 
@@ -56,7 +62,7 @@ def test_stale_if_error_keeps_the_good_report(make_cache):
         assert (env.etag, state) == (good.etag, "stale")
         assert not env.degraded
     # ...and the failing refresh is not retried on every request (backoff).
-    time.sleep(0.1)
+    assert wait_until(lambda: not _refreshing(cache))
     assert degraded.calls == 1
 
 
@@ -191,7 +197,7 @@ def test_breaker_opens_on_a_storage_fault_and_closes_after_cooldown(tmp_path):
     with pytest.raises(CacheUnavailable, match="circuit open"):
         cache.get(KEY)  # storage is fine again, but the breaker is still open
     assert cache.healthy() is False
-    time.sleep(0.35)
+    assert wait_until(cache.healthy), "the breaker never closed after its cooldown"
     assert cache.get_or_compute(KEY, Compute(), wait=2)[1] == "miss"
     assert cache.healthy() is True
     cache.close()

@@ -131,9 +131,9 @@ def test_load_under_rotating_faults_never_5xx_and_degraded_entries_expire(live: 
     for env in degraded.values():
         assert env.fresh_until - env.computed_at <= 5.5 * 60
 
-    # Faults are gone and the 1 s cooldowns have passed. Let the short freshness run out
+    # Faults are gone; wait for the 1 s cooldowns to pass. Let the short freshness run out
     # (rewrite the clock of those entries), then ask again: a fresh computation replaces them.
-    time.sleep(RETRY_AFTER + 0.2)
+    _wait_cooldowns_over(live)
     for key, env in degraded.items():
         cache.put(key, replace(env, fresh_until=time.time() - 1,
                                computed_at=env.computed_at - 400))
@@ -160,6 +160,15 @@ def test_load_under_rotating_faults_never_5xx_and_degraded_entries_expire(live: 
         assert data["degraded"] == [] and data["stale"] is None
 
 
+def _wait_cooldowns_over(live: LiveServer) -> None:
+    """Poll the upstream client until no host is cooling down (Retry-After: 1 s here)."""
+    upstream = live.services.upstream
+    deadline = time.monotonic() + 10 * RETRY_AFTER
+    while upstream.cooling_down():
+        assert time.monotonic() < deadline, f"still cooling down: {upstream.cooling_down()}"
+        time.sleep(0.05)  # polling the condition above, bounded by the deadline
+
+
 def _key_parts(key: str) -> tuple[str, str]:
     """(subject, role) back from a cache key built by :func:`cache_key` without accounts."""
     subject, role, _ = key.removeprefix("candor:v1:").rsplit(":", 2)
@@ -180,7 +189,7 @@ def test_rate_limited_host_is_used_again_after_retry_after(live: LiveServer, fak
     assert status == 200 and json.loads(body)["degraded"]
     assert fake.hits["github"] == hits, "called a host that asked us to wait"
 
-    time.sleep(RETRY_AFTER + 0.2)
+    _wait_cooldowns_over(live)
     status, _, body = live.get("/v1/reports/github/octocat")
     data = json.loads(body)
     assert status == 200 and data["status"] == "scored"

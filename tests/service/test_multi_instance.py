@@ -67,6 +67,17 @@ def _wait_for(predicate, timeout: float = 10.0) -> None:
         time.sleep(0.05)
 
 
+def _every_instance_reads(instances, key: str, want: Envelope | None) -> bool:
+    """Each instance's own view of ``key`` (its in-process L1 copy while that lives, else
+    Redis) is ``want``: polled instead of sleeping out the L1 lifetime."""
+    assert want is not None
+    for app in instances:
+        env = app.extensions["candor"].cache.get(key)
+        if env is None or (env.etag, env.computed_at) != (want.etag, want.computed_at):
+            return False
+    return True
+
+
 def test_fifty_cold_requests_on_two_instances_compute_once(instances, upstream_server):
     upstream_server.latency = 0.05  # long enough that every request arrives mid-computation
     results = _concurrently(instances, BADGE, 50)
@@ -124,7 +135,8 @@ def test_stale_entry_is_served_at_once_and_refreshed_once(instances, upstream_se
         assert b.get(BADGE).status_code == 200
     key = cache_key(SUBJECT, "general")
     _wait_for(lambda: (_stored(key) or old).computed_at > old.computed_at)
-    time.sleep(1.6)  # past the in-process L1 lifetime, so both read the new entry
+    new = _stored(key)
+    _wait_for(lambda: _every_instance_reads(instances, key, new))  # old L1 copies lapsed
     for client in (a, b):
         again = client.get(REPORT)
         assert again.headers["X-Candor-Cache"] == "hit"
@@ -146,7 +158,11 @@ def test_stale_if_error_keeps_the_last_good_report(instances, upstream_server):
     _wait_for(lambda: stats["refreshes"] + stats["errors"] >= 1)
     assert upstream_server.hits["github"] >= 1, "the refresh did try upstream"
 
-    time.sleep(1.6)  # past L1: read what the failed refresh left in Redis
+    # Read what the failed refresh left in Redis: wait until no instance still answers
+    # from an in-process copy that differs from it (a degraded write would show here).
+    key = cache_key(SUBJECT, "general")
+    left = _stored(key)
+    _wait_for(lambda: _every_instance_reads(instances, key, left))
     for client in (a, b):
         report = client.get(REPORT)
         assert report.status_code == 200
