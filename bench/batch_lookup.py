@@ -10,13 +10,13 @@ How the bench waits. The client polls ``GET /v1/lookups/{id}`` as the service as
 (``Retry-After: 2``), and learns the moment the job finished from the job's own row (one
 primary-key read every 20 ms), so the wall time is not rounded up to the poll interval.
 It used to poll the API ten times a second. The test client runs in the service's own
-process, and each poll reads, checks for opt-outs (since today) and re-encodes every result
-(15 ms for 100 finished results here; 12 ms before today's changes), so a tenth of each
-second's CPU went to the bench's own polling, taken from the threads doing the lookup under
-the GIL, and the figure measured that: 1.20-1.36 on this (shared, loaded) machine, against
-1.14-1.22 for the code as it was at 08:45 UTC. Waiting as below, the same runs measure
-1.07-1.09, and the 08:45 code 1.06-1.07: the lookup path itself did not regress. A real
-client polls from another process, at the pace the service names.
+process, and each poll reads, checks for opt-outs and re-encodes every result (15 ms for
+100 finished results here, 12 ms at commit 571b87b), so up to 15 % of a core went to the
+bench's own polling, taken under the GIL from the threads doing the lookup, and the figure
+measured that: 1.20-1.36 on this (shared, loaded) machine, against 1.14-1.22 for 571b87b.
+Waiting as below, the same runs measure 1.07-1.09, and 571b87b 1.06-1.07: the lookup path
+itself did not regress when GitHub gained calls. A real client polls from another process,
+at the pace the service names.
 
 A second line runs the same batch with a GitHub token: GraphQL answers 12 subjects per
 request and the coalescer batches the lookup's subjects, so there is no per-host bound to
