@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import secrets
 import zlib
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 
 from service import scoring
@@ -85,7 +85,10 @@ def editable(report: dict) -> list[dict]:
     for row in report["networks"]:
         if row["status"] != "found" or not row["signals"]:
             continue
-        fields = [{"signal": s["name"], "value": s["value"], "percentile": s["percentile"]}
+        specs = catalogue.signals()[row["network"]]
+        fields = [{"signal": s["name"],
+                   "value": s["raw"] if _plain(specs[s["name"]]) else s["value"],
+                   "percentile": s["percentile"]}
                   for s in row["signals"] if s["scored"] and not s["unobserved"]]
         if fields:
             out.append({"account": row["account"], "network": row["network"],
@@ -113,6 +116,16 @@ def apply(inputs: list[scoring.NetworkInput], role: str, changes: list[dict],
         if not spec or not spec.get("scored"):
             raise WhatIfError("unknown_signal", f"{signal[:60]!r} is not a scored signal of "
                               f"{inputs[index].network}.")
+        if _plain(spec):
+            # A plain level (followers, reputation): the value as the network would show
+            # it; the model's rules (follow-back, bought audience) then apply as they would.
+            source = spec.get("from") or signal
+            shown = [o.value for o in inputs[index].data.observations if o.signal == source]
+            if shown and abs(max(shown) - value) < 1e-3:
+                continue  # left at today's value
+            inputs = [_with_level(n, signal, value) if i == index else n
+                      for i, n in enumerate(inputs)]
+            continue
         current = _value(inputs[index], signal, role, now)
         if value < current - 1e-3:
             raise WhatIfError("lower_value", f"{signal} is {current:g} today; a what-if only "
@@ -125,6 +138,17 @@ def apply(inputs: list[scoring.NetworkInput], role: str, changes: list[dict],
                               "adding realistic items (caps and saturation would cut it).")
         inputs = moved
     return inputs
+
+
+def _plain(spec: dict) -> bool:
+    """A level read as one number (not per item, no statistic over items)."""
+    return spec["kind"] == "level" and not spec.get("per_item") and not spec.get("stat")
+
+
+def _with_level(n: scoring.NetworkInput, signal: str, value: float) -> scoring.NetworkInput:
+    source = catalogue.signals()[n.network][signal].get("from") or signal
+    obs = [o for o in n.data.observations if o.signal != source]
+    return replace(n, data=replace(n.data, observations=[*obs, Observation(source, value)]))
 
 
 def _value(n: scoring.NetworkInput, signal: str, role: str, now: datetime) -> float:

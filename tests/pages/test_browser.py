@@ -162,3 +162,28 @@ def test_api_docs_render_offline_with_an_example_for_every_operation(site, brows
     page.screenshot(path=str(SHOTS / "api-docs.png"))
     assert outside == [] and trapped == []
     context.close()
+
+
+def test_tips_and_what_if_in_the_browser(site, browser):
+    """The tips say what work moves each signal and when it shows; the what-if form
+    re-scores and shows today's numbers beside the what-if's (no JavaScript)."""
+    context, page, trapped = open_page(browser, 1280)
+    page.goto(f"{site}/check?accounts=github:octocat&role=engineering")
+    tips = page.locator(".tips li")
+    assert tips.count() >= 3
+    assert "When it shows" in tips.first.inner_text()
+    page.locator("section[aria-labelledby=tips-h]").screenshot(
+        path=str(SHOTS / "tips-desktop.png"))
+    field = page.get_by_label("merged_external_prs").first
+    form = page.locator("form.whatif").filter(has=field)
+    field.fill(str(float(field.input_value() or 0) + 20))
+    form.get_by_role("button").click()
+    page.wait_for_load_state()
+    assert "/check/what-if?" in page.url
+    table = page.locator("caption", has_text="Today and the what-if").locator("..")
+    text = table.inner_text()
+    assert "Score" in text and "Likely range" in text
+    assert page.get_by_role("heading", name="What this doesn't measure").is_visible()
+    page.screenshot(path=str(SHOTS / "what-if-desktop.png"), full_page=True)
+    assert trapped == []
+    context.close()

@@ -3,6 +3,7 @@ through the real app and the fake upstreams; no upstream call is made (counted).
 
 from __future__ import annotations
 
+import html
 import re
 
 from service.scoring.tips import tip_data
@@ -94,3 +95,21 @@ def test_tips_carry_effect_and_step_and_come_from_data(client):
     for t in tips:
         assert t["text"] == tip_data()["signals"][t["network"]][t["signal"]]["text"]
         assert t["effect"] and t["step"] in ("one more", "next decile")
+
+
+def test_the_whole_form_round_trips(client):
+    """Every field of a network's form is submitted, most at today's value: only the
+    changed one counts, and an unchanged form is a clear 400, not a silent no-op."""
+    page = client.get("/check?accounts=github:octocat&role=engineering").get_data(
+        as_text=True)
+    form = next(f for f in re.findall(r'class="whatif">(.*?)</form>', page, re.S)
+                if "|followers" in f)
+    fields = {html.unescape(n): v for n, v in
+              re.findall(r'name="([^"]+)"[^>]*?value="([^"]*)"', form)}
+    r = client.get("/check/what-if", query_string=fields)
+    assert r.status_code == 400 and "Change at least one value" in r.get_data(as_text=True)
+    key = next(k for k in fields if k.endswith("|followers"))
+    fields[key] = str(float(fields[key]) * 3)
+    r = client.get("/check/what-if", query_string=fields)
+    assert r.status_code == 200, r.get_data(as_text=True)[:500]
+    assert "followers" in r.get_data(as_text=True)
