@@ -55,15 +55,21 @@ def _spec_constraints(api: Api) -> None:
         response = paths.get(path, {}).get(method, {}).get("responses", {}).get(status)
         if isinstance(response, dict):
             response.setdefault("links", {}).update(links)
-    # The per-IP limits (service/limits.py) apply to these too: a 429 is part of the contract.
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
     for path, methods in paths.items():
-        if path.startswith(LIMITED_PREFIXES):
-            for operation in methods.values():
-                if isinstance(operation, dict) and "responses" in operation:
-                    operation["responses"].setdefault("429", {
-                        "description": "over the per-IP limit; retry after Retry-After seconds",
-                        "content": {"application/json": {
-                            "schema": {"$ref": "#/components/schemas/ErrorResponse"}}}})
+        for operation in methods.values():
+            if not (isinstance(operation, dict) and "responses" in operation):
+                continue
+            # gunicorn refuses a request line over 4094 bytes (gunicorn_conf.py) before the
+            # app sees it: a long query of multi-byte characters, percent-encoded, gets there.
+            operation["responses"].setdefault("414", {
+                "description": "the URL is too long (request line over 4094 bytes)",
+                "content": error})
+            # The per-IP limits (service/limits.py) apply to these too.
+            if path.startswith(LIMITED_PREFIXES):
+                operation["responses"].setdefault("429", {
+                    "description": "over the per-IP limit; retry after Retry-After seconds",
+                    "content": error})
 
 
 def _op(path: str, method: str = "post") -> str:

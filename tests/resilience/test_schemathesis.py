@@ -9,6 +9,7 @@ the stateful one included, authenticated as a recruiter key and a claimed person
 
 from __future__ import annotations
 
+import http.client
 import json
 import subprocess
 import sys
@@ -19,7 +20,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from service.store import keys
+from bench._servers import Gunicorn, service_env, upgrade_db
+from bench.multi_instance import candor_cmd
 from tests.fakes import github as fake_github
 from tests.resilience.conftest import LiveServer, ShortRetryFake, make_settings
 
@@ -53,39 +55,57 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 LIMITS = ("CANDOR_BADGE_LIMIT", "CANDOR_REPORT_LIMIT", "CANDOR_CHECK_LIMIT", "CANDOR_CLAIM_LIMIT")
 
 
-def _claim_token(live: LiveServer) -> str:
+def _claim_token(port: int) -> str:
     """A verified claim on a fake GitHub profile, made the way the person would."""
-    _, _, body = live.request("POST", "/v1/claims", {"account": "github:fuzzclaimer"})
+    _, _, body = http_request(port, "POST", "/v1/claims", {"account": "github:fuzzclaimer"})
     claim = json.loads(body)
     fake_github.USERS["fuzzclaimer"]["bio"] = f"Fuzzing. {claim['code']}"
-    status, _, body = live.request("POST", f"/v1/claims/{claim['id']}/verify")
+    status, _, body = http_request(port, "POST", f"/v1/claims/{claim['id']}/verify")
     assert status == 200, body
     return json.loads(body)["token"]
 
 
-def test_schemathesis_all_checks_every_phase_including_stateful(tmp_path, monkeypatch):
-    for name in LIMITS:  # one fuzzing client must not spend the per-IP limits
-        monkeypatch.setenv(name, "1000000/minute")
+def http_request(port: int, method: str, path: str, body: dict | None = None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    try:
+        data = None if body is None else json.dumps(body).encode()
+        conn.request(method, path, body=data,
+                     headers={"Content-Type": "application/json"} if data else {})
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+def test_schemathesis_all_checks_every_phase_including_stateful(tmp_path):
+    """Against the production server (gunicorn, service/gunicorn_conf.py) in its own process,
+    so the lookups the fuzzer queues end with it and never reach later tests."""
     fake_github.USERS["fuzzclaimer"] = fake_github._user(
         "fuzzclaimer", 9100777, name="Fuzz Claimer", bio="Fuzzing.", public_repos=0,
         followers=1, created_at="2016-06-06T00:00:00Z")
     fake = ShortRetryFake().start()
-    live = LiveServer(make_settings(fake, tmp_path)).start()
+    # One fuzzing client must not spend the per-IP limits.
+    env = service_env(fake, tmp_path / "instance", extra={
+        **{name: "1000000/minute" for name in LIMITS}, "CANDOR_REPORT_DEADLINE": "1.5"})
     try:
-        with live.services.database.session() as session:
-            _, key = keys.create_key(session, "fuzzer", limit="1000000/hour")
-        token = _claim_token(live)
-        cmd = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG), "run",
-               f"http://127.0.0.1:{live.port}/openapi.json", "--checks", "all",
-               "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", "10",
-               "--request-timeout", "20", "--workers", "2",
-               "-H", f"X-API-Key: {key}", "-H", f"Authorization: Bearer {token}"]
-        # cwd: schemathesis may leave a cache folder behind, never in the checkout.
-        run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=170)
+        upgrade_db(env)
+        key = subprocess.run(candor_cmd("keys", "create", "--name", "fuzzer", "--limit",
+                                        "1000000/hour"), env=env, check=True,
+                             capture_output=True, text=True, timeout=60).stdout.split()[-1]
+        with Gunicorn(env, workers=2, threads=4, log_path=tmp_path / "gunicorn.log") as server:
+            token = _claim_token(server.port)
+            cmd = [sys.executable, "-m", "schemathesis.cli", "--config-file", str(CONFIG),
+                   "run", f"http://127.0.0.1:{server.port}/openapi.json", "--checks", "all",
+                   "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", "10",
+                   "--request-timeout", "20", "--workers", "2",
+                   "-H", f"X-API-Key: {key}", "-H", f"Authorization: Bearer {token}"]
+            # cwd: schemathesis may leave a cache folder behind, never in the checkout.
+            run = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True,
+                                 timeout=170)
     finally:
-        live.stop()
         fake.stop()
         fake_github.USERS.pop("fuzzclaimer", None)
-    assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:]
+    log = (tmp_path / "gunicorn.log").read_text(errors="replace")[-3000:]
+    assert run.returncode == 0, run.stdout[-8000:] + run.stderr[-2000:] + log
     assert "Stateful" in run.stdout and "API Links" in run.stdout
     assert "Authentication failed" not in run.stdout, "authenticated operations went untested"
