@@ -31,6 +31,9 @@ class Badge(Schema):
     report_url = fields.String(required=True)
     stale = fields.Integer(allow_none=True)
     model_version = fields.String(allow_none=True)
+    flags = fields.List(fields.String(), metadata={
+        "description": "the subject's own profile flags, e.g. organization (not a person: "
+                       "clients show no personal score), bot, moved"})
     message = fields.String(metadata={"description": "human text for non-scored statuses"})
 
 

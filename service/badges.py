@@ -46,6 +46,10 @@ def badge_from_report(report: dict, base_url: str = "") -> dict:
         "report_url": base_url.rstrip("/") + report_path(report["subject"], report["role"]),
         "stale": report.get("stale"),
         "model_version": report.get("model_version"),
+        # The subject's own profile flags (e.g. "organization": organisations are not
+        # people, and the extension shows no personal score for them).
+        "flags": next((sorted(n.get("flags") or []) for n in report.get("networks", [])
+                       if n.get("account") == report["subject"]), []),
     }
     if report["status"] in STATUS_MESSAGES:
         badge["message"] = STATUS_MESSAGES[report["status"]]

@@ -162,3 +162,30 @@ def test_report_bytes_are_deterministic_json(app, client):
     assert _without_times(json.loads(second.data)) == _without_times(json.loads(body))
     assert second.data == json.dumps(json.loads(second.data), sort_keys=True,
                                      separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _badge(client, path: str):
+    """The badge, polling while the service answers 202 (computing), with a deadline."""
+    import time
+
+    deadline = time.monotonic() + 20
+    r = client.get(path)
+    while r.status_code == 202 and time.monotonic() < deadline:
+        r = client.get(path)
+    return r
+
+
+def test_badge_names_an_organisation_in_its_flags(client, monkeypatch):
+    """Organisations are not people: the badge says so in ``flags`` (the extension reads it
+    and shows no personal score)."""
+    from tests.fakes import github as fake_github
+
+    monkeypatch.setitem(fake_github.USERS, "octo-org", fake_github._user(
+        "octo-org", 9919, type="Organization", name="Octo Org", public_repos=0,
+        followers=1200, created_at="2012-03-03T00:00:00Z"))
+    r = _badge(client, "/v1/badges/github/octo-org?role=engineering")
+    assert r.status_code == 200
+    assert "organization" in r.get_json()["flags"]
+    person = _badge(client, "/v1/badges/github/octocat?role=engineering")
+    assert person.status_code == 200
+    assert "organization" not in person.get_json()["flags"]

@@ -28,8 +28,10 @@
     return node;
   }
 
-  /** The service marks GitHub organisations with the "organization" flag (a "flagged" caveat). */
+  /** The service marks GitHub organisations with the "organization" flag (the badge's
+   * `flags`; older services only in a "flagged" caveat). */
   function flaggedOrganization(badge) {
+    if (badge && Array.isArray(badge.flags) && badge.flags.includes('organization')) return true;
     const caveats = badge && Array.isArray(badge.caveats) ? badge.caveats : [];
     return caveats.some((c) => c && c.code === 'flagged' && typeof c.text === 'string' && /\borganization\b/.test(c.text));
   }
