@@ -86,21 +86,30 @@ class Degraded(Schema):
 
 
 class Tip(Schema):
+    """One self-check tip (reports carry none; the self-check fills them)."""
+
+    kind = fields.String(validate=validate.OneOf(("contribution", "identity", "link")),
+                         metadata={"description": "contribution: one signal at its next "
+                                   "realistic step; identity: verify an account found but not "
+                                   "counted; link: include an account you published"})
     signal = fields.String(allow_none=True)
     network = fields.String(allow_none=True)
-    text = fields.String(required=True)
-    gain = fields.Float(allow_none=True)
-    not_changed = fields.String(allow_none=True)
-    kind = fields.String(allow_none=True, metadata={"description": "contribution or identity"})
     account = fields.String(allow_none=True)
-    effect = fields.String(allow_none=True)
-    step = fields.String(allow_none=True)
+    text = fields.String(required=True, metadata={
+        "description": "what kind of work moves the signal (from the model's tips.json)"})
+    effect = fields.String(metadata={
+        "description": "when it shows: the signal's window and decay"})
+    step = fields.String(metadata={"description": "one more, next decile, verify or include"})
+    gain = fields.Float(allow_none=True, metadata={
+        "description": "score points gained (one decimal) when the model re-scores the "
+                       "profile at the step; null when it cannot be estimated"})
     score_after = fields.Integer(allow_none=True)
     from_ = fields.Float(allow_none=True, data_key="from")
     to = fields.Float(allow_none=True)
     percentile_from = fields.Float(allow_none=True)
     percentile_to = fields.Float(allow_none=True)
     reason = fields.String(allow_none=True)
+    not_changed = fields.String(required=True)
 
 
 class Report(Schema):

@@ -3,7 +3,7 @@
 from marshmallow import Schema, fields, validate
 
 from schemas.common import StrictBoolean
-from schemas.report import Report
+from schemas.report import Report, Tip
 from schemas.requests import ACCOUNT, ROLE_NAMES
 
 
@@ -19,31 +19,6 @@ class SelfCheckRequest(Schema):
                        "check exactly the accounts given)"})
 
 
-class SelfCheckTip(Schema):
-    kind = fields.String(validate=validate.OneOf(("contribution", "identity", "link")),
-                         metadata={"description": "contribution: one signal at its next "
-                                   "realistic step; identity: verify an account found but not "
-                                   "counted; link: include an account you published"})
-    signal = fields.String(allow_none=True)
-    network = fields.String(allow_none=True)
-    account = fields.String(allow_none=True)
-    text = fields.String(required=True, metadata={
-        "description": "what kind of work moves the signal (from the model's tips.json)"})
-    effect = fields.String(metadata={
-        "description": "when it shows: the signal's window and decay"})
-    step = fields.String(metadata={"description": "one more, next decile, verify or include"})
-    gain = fields.Float(allow_none=True, metadata={
-        "description": "score points gained (one decimal) when the model re-scores the "
-                       "profile at the step; null when it cannot be estimated"})
-    score_after = fields.Integer(allow_none=True)
-    from_ = fields.Float(allow_none=True, data_key="from")
-    to = fields.Float(allow_none=True)
-    percentile_from = fields.Float(allow_none=True)
-    percentile_to = fields.Float(allow_none=True)
-    reason = fields.String(allow_none=True)
-    not_changed = fields.String(required=True)
-
-
 class PublishedAccount(Schema):
     account = fields.String(required=True)
     linked_by = fields.String(required=True)
@@ -52,7 +27,7 @@ class PublishedAccount(Schema):
 
 
 class SelfCheckResponse(Report):
-    tips = fields.List(fields.Nested(SelfCheckTip), required=True)
+    tips = fields.List(fields.Nested(Tip), required=True)
     hover_card = fields.Dict(metadata={
         "description": "exactly what a recruiter's hover card shows for this report"})
     published_accounts = fields.List(fields.Nested(PublishedAccount), metadata={

@@ -65,7 +65,7 @@ def _spec_constraints(api: Api) -> None:
             operation["responses"].setdefault("414", {
                 "description": "the URL is too long (request line over 4094 bytes)",
                 "content": error})
-            # The per-IP limits (service/limits.py) apply to these too.
+            # The per-IP limits (service/web/limits.py) apply to these too.
             if path.startswith(LIMITED_PREFIXES):
                 operation["responses"].setdefault("429", {
                     "description": "over the per-IP limit; retry after Retry-After seconds",
@@ -99,9 +99,9 @@ LINKS = {
 
 def create_app(settings: Settings | None = None) -> Flask:
     from service.cache import ReportCache
-    from service.reports import ReportService
     from service.store.db import Database
     from service.upstream import Upstream
+    from service.web.reports import ReportService
 
     settings = settings or Settings.from_env()
     # Owner-only when we create it: it holds the SQLite file (claim codes, the audit log).
@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             "Candor: an honest professional-influence score from public activity. Every "
             "number comes with its breakdown and with what it does not measure.")}},
     )
-    from service.quota import Budget
+    from service.upstream.quota import Budget
 
     # One quota budget for every worker of the machine (files) or every instance (Redis).
     upstream = Upstream(settings, budget=Budget.for_service(settings))

@@ -14,12 +14,12 @@ more arrivals are likely. Batch work (recruiter lookups, a page's badge batch) i
 waited on by a person, so its batches wait longer (``batch_window``, 500 ms) to fill; a
 hover that joins such a batch sends it at once. A lookup has at most
 ``CANDOR_LOOKUP_CONCURRENCY`` subjects of a network in flight in a process
-(:mod:`service.job_slots`), so a batch-priority batch holding that many is as full as it can
+(:mod:`service.recruiter.slots`), so a batch-priority batch holding that many is as full as it can
 get and goes at once: waiting out the window would idle every job slot while the rest of the
 lookup is queued behind them (GitHub batches 12, lookups run 8 by default).
 
 A batch runs at the highest priority of its members (a hover in a batch of recruiter
-subjects makes it interactive), see :mod:`service.quota`.
+subjects makes it interactive), see :mod:`service.upstream.quota`.
 
 Which networks: only GitHub's ``fetch_many`` answers whole subjects in one request (GraphQL),
 so only GitHub is coalesced for people waiting. Stack Exchange and Bluesky batch the profile
@@ -36,10 +36,9 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
-from service import quota
-from service.job_slots import concurrency
 from service.networks.base import Connector, NetworkData
-from service.upstream import UpstreamError, time_left
+from service.recruiter.slots import concurrency
+from service.upstream import UpstreamError, quota, time_left
 
 DEFAULT_WINDOW = 0.008  # seconds an interactive batch stays open
 BATCH_WINDOW = 0.5  # seconds a batch of batch-priority subjects stays open

@@ -19,14 +19,14 @@ import requests
 from pytest_httpserver import HTTPServer
 
 from service.config import Settings
-from service.ssrf import (
+from service.upstream import Upstream, UpstreamError
+from service.upstream.ssrf import (
     PinnedAdapter,
     check_host,
     is_public_address,
     validate_instance_host,
     vet_url,
 )
-from service.upstream import Upstream, UpstreamError
 from tests.connections import Listener, connects_since
 from tests.connections import mark as record_mark
 

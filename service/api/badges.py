@@ -10,9 +10,9 @@ from schemas.common import ErrorResponse
 from schemas.requests import BadgeBatchRequest
 from service.api.http import documented, json_response, public_base_url, role_arg
 from service.app import services
-from service.badges import status_badge
 from service.errors import ApiError
-from service.reports import BADGE_WAIT_SECONDS, dumps
+from service.web.badges import status_badge
+from service.web.reports import BADGE_WAIT_SECONDS, dumps
 
 blp = Blueprint("badges", __name__, url_prefix="/v1/badges",
                 description="Compact badges for the browser extension's hover card")
@@ -52,7 +52,7 @@ def _pending(subject: str, role: str) -> dict:
 def _linkedin(slug: str, role: str) -> Response:
     """LinkedIn has no public API: a badge only through a claimed subject who declared it."""
     from service import scoring
-    from service.reports import Served
+    from service.web.reports import Served
 
     resolver = getattr(services().reports, "linkedin_subject", None)
     subject = resolver(slug) if resolver else None

@@ -12,9 +12,9 @@ from schemas.recruiter import ClaimCreated, ClaimRequest, ClaimVerified
 from service.api.keyauth import require_claim
 from service.app import services
 from service.errors import ApiError
-from service.limits import hit_ip_limit
-from service.reports import dumps
 from service.store import claims, optouts
+from service.web.limits import hit_ip_limit
+from service.web.reports import dumps
 
 blp = Blueprint("claims", __name__, url_prefix="/v1/claims",
                 description="Claim your profile to see who looked you up and to opt out")

@@ -9,7 +9,7 @@ from flask import Response, request
 from schemas.requests import ROLE_NAMES
 from service.app import services
 from service.errors import ApiError
-from service.reports import Served
+from service.web.reports import Served
 
 
 def public_base_url() -> str:

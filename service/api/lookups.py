@@ -9,16 +9,17 @@ from __future__ import annotations
 from flask import Flask, Response
 from flask_smorest import Blueprint
 
+import service.recruiter as recruiter
 from schemas.common import ErrorResponse
 from schemas.recruiter import Lookup, LookupRequest
-from service import jobs, recruiter
 from service.api.http import public_base_url
 from service.api.keyauth import API_KEY_SCHEME, register_security_schemes, require_key
 from service.app import services
 from service.errors import ApiError
-from service.limits import hit_key_limit, init_limiter
-from service.reports import dumps
+from service.recruiter import jobs
 from service.store import lookups as store
+from service.web.limits import hit_key_limit, init_limiter
+from service.web.reports import dumps
 
 blp = Blueprint("lookups", __name__, url_prefix="/v1/lookups",
                 description="Recruiter lookups (API key required). Every result carries the "

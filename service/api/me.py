@@ -22,9 +22,9 @@ from schemas.recruiter import AccessLog, ClaimList, LinksRequest, Me, PageQuery
 from service.api.keyauth import _bearer, require_claim
 from service.app import services
 from service.errors import ApiError
-from service.reports import dumps
 from service.store import audit, claims, optouts
 from service.store.models import Claim
+from service.web.reports import dumps
 
 blp = Blueprint("me", __name__, url_prefix="/v1/me",
                 description="Your claimed profile: who looked you up, opt-out, declared links "

@@ -12,11 +12,12 @@ import logging
 
 from flask import Blueprint, Response, render_template, request
 
-from service import charts, scoring, selfcheck, whatif
+from service import scoring
 from service.api.http import public_base_url
 from service.app import services
-from service.methodology import methodology
 from service.scoring import catalogue
+from service.web import charts, selfcheck, whatif
+from service.web.methodology import methodology
 
 log = logging.getLogger("candor.pages")
 

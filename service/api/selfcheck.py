@@ -14,10 +14,10 @@ from schemas.selfcheck import (
     WhatIfRequest,
     WhatIfResponse,
 )
-from service import selfcheck, whatif
 from service.api.http import public_base_url
 from service.app import services
 from service.errors import ApiError
+from service.web import selfcheck, whatif
 
 blp = Blueprint("selfcheck", __name__, url_prefix="/v1/self-checks",
                 description="The candidate self-check: the report plus improvement tips")

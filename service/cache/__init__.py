@@ -12,13 +12,14 @@ Public API::
 See ``report_cache`` for states and guarantees, ``backends`` for why not Flask-Caching.
 """
 
-from service.cache.backends import Backend, CacheUnavailable, backend_from_url
+from service.cache.backends import Backend, CacheUnavailable
 from service.cache.envelope import (
     DEGRADED_FRESH_SECONDS,
     FRESH_SECONDS,
     STALE_SECONDS,
     Envelope,
 )
+from service.cache.factory import backend_from_url
 from service.cache.keys import cache_key, normalize_subject, subject_of
 from service.cache.report_cache import ReportCache
 

@@ -66,16 +66,3 @@ class Backend(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections and threads."""
-
-
-def backend_from_url(url: str, *, prefix: str = "") -> Backend:
-    """``file:///dir`` or ``redis://host:port/db``; ``prefix`` namespaces Redis keys (tests)."""
-    if url.startswith("file://"):
-        from service.cache.file_backend import FileBackend
-
-        return FileBackend(url[len("file://") :])
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        from service.cache.redis_backend import RedisBackend
-
-        return RedisBackend(url, prefix=prefix)
-    raise ValueError(f"unsupported cache URL scheme: {url.split(':', 1)[0]!r}")

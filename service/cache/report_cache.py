@@ -28,8 +28,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from service.cache.backends import Backend, CacheUnavailable, backend_from_url
+from service.cache.backends import Backend, CacheUnavailable
 from service.cache.envelope import Envelope
+from service.cache.factory import backend_from_url
 from service.cache.keys import PREFIX, normalize_subject, subject_of
 from service.cache.singleflight import L1, Flights
 

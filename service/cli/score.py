@@ -42,8 +42,8 @@ def unreachable(report: dict) -> list[dict]:
 
 def run(args: argparse.Namespace) -> int:
     from service.lookup import score_subject
-    from service.selfcheck import to_account
     from service.upstream import Upstream
+    from service.web.selfcheck import to_account
 
     settings = Settings.from_env()
     try:

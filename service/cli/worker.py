@@ -13,7 +13,7 @@ from service.config import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from service.jobs import QUEUE
+    from service.recruiter.jobs import QUEUE
 
     p = subparsers.add_parser("worker", help="run a background worker for batch lookups")
     p.add_argument("queues", nargs="*", default=[QUEUE], help=f"queue names (default {QUEUE})")
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     import redis
     from rq import SimpleWorker
 
-    from service.jobs import is_redis, start_sweeper
+    from service.recruiter.jobs import is_redis, start_sweeper
 
     settings = Settings.from_env()
     url = settings.effective_cache_url
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     # SimpleWorker runs jobs in this process (no fork per job): the report cache, the
     # upstream client's connection pools and its rate-limit cooldowns are reused.
-    # Lookups a killed worker left unfinished are enqueued again (see service.jobs).
+    # Lookups a killed worker left unfinished are enqueued again (see service.recruiter.jobs).
     start_sweeper(burst=args.burst)
     worker = SimpleWorker(args.queues, connection=redis.Redis.from_url(url))
     worker.work(burst=args.burst)

@@ -3,7 +3,7 @@
 side, so a batch of N takes about as long as one subject, not N of them.
 
 Each task runs in a copy of the caller's context: the report deadline and the quota
-priority (context variables in :mod:`service.upstream_support` and :mod:`service.quota`)
+priority (context variables in :mod:`service.upstream.support` and :mod:`service.upstream.quota`)
 hold inside the workers as they do for the caller.
 """
 

@@ -14,6 +14,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from service.store._upsert import insert_for
+from service.store.erasure import delete_subject, forget_account
 from service.store.models import AccountAlias, Mention, OptOut, utcnow
 
 
@@ -80,8 +81,6 @@ def opt_out(session: Session, subject: str) -> list[str]:
     session.execute(stmt.on_conflict_do_nothing(index_elements=[OptOut.subject]))
     names = names_of(session, [subject])
     # Opt-out takes effect everywhere at once: no history is kept for an opted-out subject.
-    from service.store.snapshots import delete_subject, forget_account
-
     for name in names:
         delete_subject(session, name)
     holders = sorted(set(session.scalars(select(Mention.subject).where(

@@ -6,7 +6,7 @@ per-network scores and the model version (``history_days``, keyed by a compact i
 full report is kept once per subject and role, the latest (``latest_reports``): it is what
 the service answers, marked stale, when the cache and the networks are unavailable.
 
-Only a report of the subject's own accounts is stored: the caller (``service/reports.py``)
+Only a report of the subject's own accounts is stored: the caller (``service/web/reports.py``)
 never stores a report computed with caller-given extra accounts, and ``save`` refuses
 reports of opted-out subjects or reports holding an opted-out account.
 """
@@ -20,6 +20,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from service.store._upsert import insert_for
+from service.store.erasure import delete_subject as delete_subject  # re-exported
+from service.store.erasure import ids_of as _ids
 from service.store.models import HistorySubject, LatestReport, Snapshot
 from service.store.optouts import blocked
 
@@ -70,11 +72,6 @@ def _subject_id(session: Session, subject: str, role: str) -> int:
         index_elements=[HistorySubject.subject, HistorySubject.role]))
     return session.scalar(select(HistorySubject.id).where(
         HistorySubject.subject == subject, HistorySubject.role == role))
-
-
-def _ids(subjects: Any) -> Any:
-    """The history ids of ``subjects`` (a list or a SELECT of subjects), every role."""
-    return select(HistorySubject.id).where(HistorySubject.subject.in_(subjects))
 
 
 def save(session: Session, report: dict[str, Any], *, role: str) -> bool:
@@ -137,36 +134,6 @@ def latest(session: Session, subject: str, role: str) -> dict[str, Any] | None:
     """The latest stored report, for serving (marked stale) when nothing fresher is there."""
     return session.scalar(select(LatestReport.report).where(
         LatestReport.subject == subject, LatestReport.role == role))
-
-
-def delete_subject(session: Session, subject: str) -> int:
-    """Delete every history point and latest report of ``subject`` (all roles)."""
-    days = session.execute(delete(Snapshot).where(
-        Snapshot.subject_id.in_(_ids([subject])))).rowcount or 0
-    session.execute(delete(HistorySubject).where(HistorySubject.subject == subject))
-    session.execute(delete(LatestReport).where(LatestReport.subject == subject))
-    return days
-
-
-def forget_account(session: Session, account: str, subjects: list[str]) -> int:
-    """An opted-out ``account`` leaves every other subject's stored data: the latest reports
-    holding it are deleted (recomputed without it next time), and its network's score is
-    removed from those subjects' history points. Returns latest reports deleted."""
-    rows = session.scalars(select(LatestReport).where(
-        LatestReport.subject.in_(subjects) if subjects else LatestReport.subject == account
-    )).all()
-    gone = 0
-    network = account.split(":", 1)[0]
-    for row in rows:
-        if account in (row.accounts or []):
-            session.delete(row)
-            gone += 1
-            for day in session.scalars(select(Snapshot).where(
-                    Snapshot.subject_id.in_(_ids([row.subject])))):
-                if network in (day.network_scores or {}):
-                    day.network_scores = {k: v for k, v in day.network_scores.items()
-                                          if k != network}
-    return gone
 
 
 def purge_history(session: Session, *, unclaimed_before: date) -> tuple[int, int]:

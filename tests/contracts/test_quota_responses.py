@@ -78,7 +78,7 @@ def test_connectors_report_a_spent_quota_as_rate_limited(settings, upstream, ups
         # the primary call fitted in the budget: a secondary one was refused, named partial
         assert data.partial and data.status == "found"
     # Either the fake refused a call, or the client read the quota the fake reported and
-    # did not send it (service/quota.py); in no case was more charged than the budget.
+    # did not send it (service/upstream/quota.py); in no case was more charged than the budget.
     budget = sum(units for units, _ in limits.values())
     assert upstream_server.quota.total(prefix) <= budget
     assert upstream_server.quota.refused[prefix] >= 1 or data_was_cut(upstream_server, prefix)

@@ -1,6 +1,6 @@
 """The self-check refetches every network, so it has its own per-IP limit."""
 
-from service.limits import CHECK_LIMIT
+from service.web.limits import CHECK_LIMIT
 
 
 def test_check_is_rate_limited_per_ip_but_the_form_is_not(client):

@@ -9,11 +9,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Response
 
-from service import quota
 from service.config import Settings
-from service.quota import Budget, QuotaSpent
-from service.quota_store import FileQuotaStore, MemoryQuotaStore, RedisQuotaStore
-from service.upstream import Upstream, UpstreamError
+from service.upstream import Upstream, UpstreamError, quota
+from service.upstream.quota import Budget, QuotaSpent
+from service.upstream.quota_store import FileQuotaStore, MemoryQuotaStore, RedisQuotaStore
 
 
 class Clock:
@@ -221,7 +220,7 @@ def test_the_file_store_is_one_budget_for_every_worker_process(tmp_path):
     import subprocess
     import sys
 
-    code = ("import sys; from service.quota_store import FileQuotaStore; "
+    code = ("import sys; from service.upstream.quota_store import FileQuotaStore; "
             "s = FileQuotaStore(sys.argv[1]); "
             "print(sum(s.take('github:core:h:anon', 1, 60, 3600, 0.0, 1e9).ok "
             "for _ in range(30)))")

@@ -16,11 +16,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Response
 
-from service import quota
 from service.coalesce import Coalescer
 from service.config import Settings
 from service.networks.base import Connector, NetworkData
-from service.upstream import Upstream, UpstreamError
+from service.upstream import Upstream, UpstreamError, quota
 
 NOW = datetime(2026, 11, 20, tzinfo=UTC)
 WHOLE = frozenset({"idsnet"})  # the test connector answers whole subjects per request

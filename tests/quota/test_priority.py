@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from service import quota
 from service.app import services
+from service.upstream import quota
 
 
 def test_a_batch_leaves_the_reserve_to_a_hover(app, client, upstream_server):

@@ -84,7 +84,7 @@ def test_a_batch_costs_its_size(upstream_server, tmp_path, new_key):
 def test_badges_are_limited_per_ip(app, client):
     from limits import parse
 
-    from service.limits import BADGE_LIMIT
+    from service.web.limits import BADGE_LIMIT
 
     allowed = parse(BADGE_LIMIT).amount  # the configured limit (CANDOR_BADGE_LIMIT)
     ok = 0

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from service import jobs
+from service.recruiter import jobs
 from service.store import lookups as store
 from tests.recruiter.conftest import auth, build_app, dispose, make_settings, wait_done
 

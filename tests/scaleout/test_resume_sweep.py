@@ -12,8 +12,8 @@ import redis
 from rq import Queue
 from sqlalchemy import update
 
-from service import jobs
 from service.config import Settings
+from service.recruiter import jobs
 from service.store import lookups
 from service.store.db import Database
 from service.store.migrate import upgrade

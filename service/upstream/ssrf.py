@@ -29,7 +29,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from requests.adapters import HTTPAdapter
 
-from service.upstream import UpstreamError
+from service.upstream.errors import UpstreamError
 
 # Suffixes that never name a public host. ("arpa" covers in-addr.arpa and home.arpa.)
 BLOCKED_SUFFIXES = frozenset({

@@ -12,17 +12,18 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from service import scoring, whatif
-from service.badges import badge_from_report
+from service import scoring
 from service.config import Settings
 from service.lookup import fetch_inputs, normalize_account
 from service.networks import NETWORKS, links
 from service.networks.base import UnknownNetwork
-from service.reports import opted_out_report
 from service.scoring.tips import tips_for
 from service.store import optouts, snapshots
 from service.store.db import Database
 from service.upstream import Upstream
+from service.web import whatif
+from service.web.badges import badge_from_report
+from service.web.reports import opted_out_report
 
 log = logging.getLogger("candor.selfcheck")
 

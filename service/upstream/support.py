@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from urllib3.exceptions import MaxRetryError, ResponseError
 from urllib3.util.retry import Retry
 
-from service.upstream_rates import retry_after_seconds
+from service.upstream.rates import retry_after_seconds
 
 SECRET_QUERY_KEYS = frozenset({"key", "access_token", "token", "api_key", "apikey",
                                "client_secret", "sig", "signature", "mailto"})

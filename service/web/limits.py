@@ -2,7 +2,7 @@
 
 * Storage: the cache's Redis (``redis://``) when ``CANDOR_CACHE_URL`` is Redis, so every
   instance shares the same counters. With the embedded file cache, counters live in a SQLite
-  file in the cache directory (``service.limit_store``): shared by all workers of the
+  file in the cache directory (``service.web.limit_store``): shared by all workers of the
   machine and kept across gunicorn worker recycling (``max_requests``), unlike memory.
 * Public badges (``/v1/badges...``) and reports (``/v1/reports...``): per client IP, a
   blueprint limit each, charged by the accounts a request may fetch: a report with 20 extra
@@ -53,7 +53,7 @@ def storage_uri(cache_url: str) -> str:
     if cache_url.startswith("file://"):
         from pathlib import Path
 
-        from service import limit_store  # registers the storage scheme with ``limits``
+        from service.web import limit_store  # registers the storage scheme with ``limits``
 
         path = Path(cache_url[len("file://"):]).resolve() / "ratelimits.sqlite3"
         return f"{limit_store.SCHEME}://{path}"

@@ -11,7 +11,7 @@ refused (that is how an IP gets banned).
 - Counts live in Redis when ``CANDOR_CACHE_URL=redis://…`` (all instances share one budget);
   on the embedded default the service keeps them in files in the instance folder (all
   workers of the machine share them); code that builds its own ``Upstream`` (tests, the CLI)
-  counts in process (:mod:`service.quota_store`).
+  counts in process (:mod:`service.upstream.quota_store`).
 - The providers' own numbers win: ``X-RateLimit-Remaining``/``-Reset`` (GitHub, Mastodon),
   ``RateLimit-*`` (GitLab) and Stack Exchange's ``quota_remaining`` replace the local count.
 - Priority: a request is ``interactive`` (a badge hovered, a self-check: the default) or
@@ -34,8 +34,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from service.quota_store import FileQuotaStore, MemoryQuotaStore, QuotaStore, RedisQuotaStore
-from service.upstream_rates import reset_epoch
+from service.upstream.quota_store import (
+    FileQuotaStore,
+    MemoryQuotaStore,
+    QuotaStore,
+    RedisQuotaStore,
+)
+from service.upstream.rates import reset_epoch
 
 RESERVE = 0.2  # share of each window only interactive requests may spend
 PRIORITIES = ("interactive", "batch")

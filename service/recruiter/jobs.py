@@ -29,8 +29,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import timedelta
 from typing import Any
 
-from service import recruiter
-from service.job_slots import (  # noqa: F401 - re-exported for the worker command and tests
+import service.recruiter as recruiter
+from service.recruiter.slots import (  # noqa: F401 - re-exported for the worker command and tests
     LEASE_TTL,
     LocalSlots,
     RedisSlots,
@@ -63,7 +63,7 @@ def _compute(reports: Any, item: lookups.Item, base_url: str,
     blocked = recruiter.blocked_status(reports.database, item.subject, visibility)
     if blocked:
         return recruiter.result(item.subject, item.role, item.accounts, blocked, None), []
-    from service import quota
+    from service.upstream import quota
 
     with slots.hold(item.subject.split(":", 1)[0]), quota.batch():  # hovers go first
         served = reports.get(item.subject, item.role, item.accounts, part="report",
@@ -165,8 +165,8 @@ def _reports_for_worker() -> Any:
     if _worker_reports is None:
         from service.cache import ReportCache
         from service.config import Settings
-        from service.reports import ReportService
         from service.upstream import Upstream
+        from service.web.reports import ReportService
 
         settings = Settings.from_env()
         _worker_reports = ReportService(settings, Upstream(settings),
@@ -210,7 +210,8 @@ def _rq_enqueue(client: Any, lookup_id: str, base_url: str) -> None:
     from rq import Queue, Retry
 
     Queue(QUEUE, connection=client).enqueue_call(
-        "service.jobs.run_lookup", args=(lookup_id, base_url), job_id=f"lookup-{lookup_id}",
+        "service.recruiter.jobs.run_lookup", args=(lookup_id, base_url),
+        job_id=f"lookup-{lookup_id}",
         timeout=3600, retry=Retry(max=3), result_ttl=3600)
 
 

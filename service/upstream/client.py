@@ -13,7 +13,7 @@ Public API (stable; connectors rely on it):
   ``deadline``. ``retry_at`` (epoch seconds) says when a rate-limited host may be asked again.
 - ``deadline(seconds)`` context manager: an overall deadline for every call made inside it
   (threads that copy the context inherit it); ``time_left()`` says how much of it is left.
-- ``upstream.budget``: the quota budget (:mod:`service.quota`) every call is charged to
+- ``upstream.budget``: the quota budget (:mod:`service.upstream.quota`) every call is charged to
   before it is sent; a spent budget raises ``rate_limited`` with ``retry_at`` unsent.
 
 ``get`` returns the response for any status the connector should interpret itself (2xx,
@@ -46,24 +46,25 @@ from requests.structures import CaseInsensitiveDict
 from urllib3.exceptions import ReadTimeoutError
 
 from service.config import Settings
-from service.quota import Budget, QuotaSpent
-from service.upstream_rates import (
+from service.upstream.errors import UpstreamError
+from service.upstream.quota import Budget, QuotaSpent
+from service.upstream.rates import (
     MAX_COOLDOWN,
     is_rate_limited,
     rate_limit_until,
     retry_after_seconds,
 )
-from service.upstream_store import (  # re-exported: part of this module's API
+from service.upstream.store import (  # re-exported: part of this module's API
     MemoryValidatorStore,
     StoredResponse,
     UpstreamStats,
     ValidatorStore,
 )
-from service.upstream_support import SECRET_QUERY_KEYS as SECRET_QUERY_KEYS
-from service.upstream_support import _CappedRetry, _causes, _time_left
-from service.upstream_support import deadline as deadline  # re-exported: the module's API
-from service.upstream_support import redact_url as redact_url
-from service.upstream_support import time_left as time_left
+from service.upstream.support import SECRET_QUERY_KEYS as SECRET_QUERY_KEYS
+from service.upstream.support import _CappedRetry, _causes, _time_left
+from service.upstream.support import deadline as deadline  # re-exported: the module's API
+from service.upstream.support import redact_url as redact_url
+from service.upstream.support import time_left as time_left
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +76,6 @@ REDIRECT_CODES = (301, 302, 303, 307, 308)
 
 
 
-class UpstreamError(Exception):
-    def __init__(self, kind: str, message: str, *, status: int | None = None,
-                 retry_at: float | None = None):
-        super().__init__(message)
-        self.kind = kind
-        self.status = status
-        self.retry_at = retry_at
 
 
 @dataclass
@@ -135,7 +129,7 @@ class Upstream:
         attr = "pinned" if pinned else "session"
         session = getattr(self._local, attr, None)
         if session is None:
-            from service import ssrf  # ssrf imports UpstreamError from this module
+            from service.upstream import ssrf
 
             session = requests.Session()
             session.trust_env = False  # no proxies or netrc credentials from the environment
@@ -231,7 +225,7 @@ class Upstream:
     def _get(self, url: str, network: str, params: Mapping[str, Any] | None,
              headers: dict[str, str], user_host: bool) -> UpstreamResponse:
         if user_host:
-            from service import ssrf
+            from service.upstream import ssrf
 
             ssrf.check_url_syntax(url)  # before requests re-encodes what parsers disagree on
         try:
@@ -272,7 +266,7 @@ class Upstream:
         """
         send_url, send_headers = url, headers
         if user_host:
-            from service import ssrf
+            from service.upstream import ssrf
 
             kwargs = {} if self._resolver is None else {"resolve": self._resolver}
             target = ssrf.vet_url(url, self.settings, **kwargs)  # raises before connecting

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from service import scoring
-from service.badges import badge_from_report
 from service.cache import CacheUnavailable, Envelope, ReportCache, cache_key
 from service.config import Settings
 from service.errors import ApiError
@@ -23,6 +22,7 @@ from service.store import optouts, snapshots
 from service.store.db import Database
 from service.store.registry import StoreRegistry
 from service.upstream import Upstream
+from service.web.badges import badge_from_report
 
 BADGE_WAIT_SECONDS = 3.0
 # Validated subjects and cache keys are remembered per process: building a connector to
@@ -221,7 +221,7 @@ def _batch_executor():
 
 
 def _as_batch(fn, *args, **kwargs):
-    from service import quota
+    from service.upstream import quota
 
     with quota.batch():
         return fn(*args, **kwargs)
