@@ -159,9 +159,12 @@ def verify(primary: str, inputs: list[scoring.NetworkInput], proven: set[str],
         elif n.status == "found" or (n.status == "failed" and not forward):
             # Not the same person as far as Candor can show: nothing of it is counted. A
             # failed fetch of a link the subject published stays "failed" (it might verify).
+            net = n.network
             row = dataclasses.replace(
                 n, data=None, status="unverified", reason=None,
-                how_to_verify=how_to_verify(primary, n.account, bool(forward), bool(backward)))
+                how_to_verify=how_to_verify(primary, n.account, bool(forward), bool(backward)),
+                verifiable=net in CLAIMABLE or (
+                    net in WHERE_LINK and primary.split(":", 1)[0] in WHERE_LINK))
             out.append(row)
             if withheld is not None and n.data is not None:
                 withheld.append(dataclasses.replace(row, data=n.data))

@@ -32,6 +32,9 @@ class NetworkInput:
     # for status "unverified" (never counted, no data), what would verify it.
     verified_by: str | None = None
     how_to_verify: str | None = None
+    # False when the network offers no link Candor can read and no claim: the person cannot
+    # make it count (no tip promises a gain for it).
+    verifiable: bool = True
     # For reason "rate_limited": when the network's quota resets (ISO 8601, UTC).
     retry_at: str | None = None
 

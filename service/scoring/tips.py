@@ -257,8 +257,8 @@ def _identity_tips(subject, role, inputs, base, withheld, now) -> list[dict]:
     before = exact_score(base)
     out = []
     for n in inputs:
-        if n.status != "unverified":
-            continue
+        if n.status != "unverified" or not n.verifiable:
+            continue  # nothing the person can do makes an unverifiable account count
         gain = score_after = None
         w = data.get(n.account)
         if w is not None and before is not None:

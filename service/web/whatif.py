@@ -97,11 +97,12 @@ def editable(report: dict) -> list[dict]:
 
 
 def apply(inputs: list[scoring.NetworkInput], role: str, changes: list[dict],
-          now: datetime) -> list[scoring.NetworkInput]:
+          now: datetime, applied: list[dict] | None = None) -> list[scoring.NetworkInput]:
     """The inputs with every change applied; raises WhatIfError for a change that names no
     counted signal, lowers a value (a what-if only adds work) or cannot be reached."""
     if not changes:
         raise WhatIfError("no_change", "Change at least one value.")
+    applied = [] if applied is None else applied
     if len(changes) > MAX_CHANGES:
         raise WhatIfError("too_many_changes", f"At most {MAX_CHANGES} changes at once.")
     role = catalogue.resolve_role(role)
@@ -125,6 +126,7 @@ def apply(inputs: list[scoring.NetworkInput], role: str, changes: list[dict],
                 continue  # left at today's value
             inputs = [_with_level(n, signal, value) if i == index else n
                       for i, n in enumerate(inputs)]
+            applied.append(change)
             continue
         current = _value(inputs[index], signal, role, now)
         if value < current - 1e-3:
@@ -137,6 +139,7 @@ def apply(inputs: list[scoring.NetworkInput], role: str, changes: list[dict],
             raise WhatIfError("unreachable", f"{signal} = {value:g} cannot be reached by "
                               "adding realistic items (caps and saturation would cut it).")
         inputs = moved
+        applied.append(change)
     return inputs
 
 
@@ -179,12 +182,13 @@ def what_if(backend, check_id: str, subject: str, changes: list[dict]) -> dict:
     """Today and the what-if, side by side, from the stored inputs (no upstream call)."""
     subject_, role, inputs, now = load(backend, check_id, subject)
     today = scoring.build_report(subject_, role, inputs, now=now)
-    moved = apply(inputs, role, changes, now)
-    if moved == sorted(inputs, key=lambda n: (n.network, n.handle, n.linked_by, n.status)):
+    applied: list[dict] = []
+    moved = apply(inputs, role, changes, now, applied)
+    if not applied:
         raise WhatIfError("no_change", "Change at least one value above today's.")
     after = scoring.build_report(subject_, role, moved, now=now)
     return {"subject": subject_, "role": role, "check_id": check_id,
-            "computed_at": today["computed_at"], "changes": changes,
+            "computed_at": today["computed_at"], "changes": applied,
             "today": summary(today), "what_if": summary(after),
             "notice": "A what-if re-scores the inputs fetched for your self-check with the "
                       "values you entered; nothing was fetched again and nothing is stored.",

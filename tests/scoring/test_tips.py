@@ -176,3 +176,13 @@ def test_random_people_tips_are_honest(person, role):
         assert coached(t["network"], t["signal"])
         gain, _ = _recompute(person, t, role, now=RANDOM_NOW)
         assert gain == t["gain"]
+
+
+def test_no_identity_tip_for_an_account_nothing_can_verify():
+    person = personas.median_engineer()
+    hn = NetworkInput(None, "hackernews", "median", "github blog", "unverified",
+                      how_to_verify="hackernews offers no link Candor can check",
+                      verifiable=False)
+    tips = tips_for("github:median", "engineering", person + [hn], now=NOW,
+                    withheld=[hn])
+    assert not [t for t in tips if t["kind"] == "identity"]
