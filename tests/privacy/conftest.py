@@ -80,35 +80,35 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _claim(client, account: str, table: dict, key: str, text_field: str, monkeypatch,
+           token: str | None) -> dict:
+    """Claim an account of the fakes: the code goes into its public profile text."""
+    r = client.post("/v1/claims", json={"account": account},
+                    headers=auth(token) if token else {})
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    profile = dict(table[key])
+    profile[text_field] = f"{profile.get(text_field) or ''} {body['code']}"
+    monkeypatch.setitem(table, key, profile)
+    r = client.post(f"/v1/claims/{body['id']}/verify")
+    assert r.status_code == 200, r.get_json()
+    return r.get_json()
+
+
 def claim_bluesky(client, handle: str, monkeypatch, token: str | None = None) -> dict:
     """Claim a Bluesky account of the fakes: the code goes into its description."""
     from tests.fakes import bluesky as fake_bluesky
 
-    r = client.post("/v1/claims", json={"account": f"bluesky:{handle}"},
-                    headers=auth(token) if token else {})
-    assert r.status_code == 201, r.get_json()
-    body = r.get_json()
-    profile = dict(fake_bluesky.PROFILES[handle])
-    profile["description"] = f"{profile.get('description') or ''} {body['code']}"
-    monkeypatch.setitem(fake_bluesky.PROFILES, handle, profile)
-    r = client.post(f"/v1/claims/{body['id']}/verify")
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()
+    return _claim(client, f"bluesky:{handle}", fake_bluesky.PROFILES, handle, "description",
+                  monkeypatch, token)
 
 
 def claim_github(client, login: str, monkeypatch, token: str | None = None) -> dict:
+    """Claim a GitHub account of the fakes: the code goes into its bio."""
     from tests.fakes import github as fake_github
 
-    r = client.post("/v1/claims", json={"account": f"github:{login}"},
-                    headers=auth(token) if token else {})
-    assert r.status_code == 201, r.get_json()
-    body = r.get_json()
-    user = dict(fake_github.USERS[login])
-    user["bio"] = f"{user.get('bio') or ''} {body['code']}"
-    monkeypatch.setitem(fake_github.USERS, login, user)
-    r = client.post(f"/v1/claims/{body['id']}/verify")
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()
+    return _claim(client, f"github:{login}", fake_github.USERS, login, "bio", monkeypatch,
+                  token)
 
 
 __all__ = ["LURKER_DID", "Deployment", "auth", "claim_bluesky", "claim_github"]
